@@ -1,0 +1,6 @@
+export * from './audit-data-lock';
+export * from './entra-diagnostic-settings';
+export * from './entra-reader-app';
+export * from './event-hub-destination';
+export * from './log-analytics-destination';
+export * from './storage-archive-destination';

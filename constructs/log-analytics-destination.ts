@@ -1,0 +1,243 @@
+import { DataAzurermLogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { LogAnalyticsWorkspaceTable } from '@cdktf/provider-azurerm/lib/log-analytics-workspace-table';
+import { Construct } from 'constructs';
+import { AuditDataProtection, protectAuditData } from './audit-data-lock';
+import { findCategory } from './internal/log-categories';
+import {
+  armIdPattern,
+  parseArmId,
+  Problem,
+  ProblemList,
+  throwIfProblems,
+} from './internal/validation';
+
+/**
+ * Workspace SKUs that can still be created. The provider also accepts `Premium` and `Standard`, but
+ * the API refuses new workspaces with them (azure-facts.md §3 `azurerm_log_analytics_workspace`).
+ */
+export const LOG_ANALYTICS_SKUS = ['PerGB2018', 'CapacityReservation'] as const;
+export type LogAnalyticsSku = (typeof LOG_ANALYTICS_SKUS)[number];
+
+/** Capacity reservation tiers in GB/day (TFAZ `log_analytics_workspace_resource.go`). */
+export const RESERVATION_CAPACITIES = [100, 200, 300, 400, 500, 1000, 2000, 5000] as const;
+
+/**
+ * Total-retention values above 730 days that Azure accepts: whole years up to 12
+ * (TFAZ `log_analytics_workspace_table_resource.go`; AMD `logs/data-retention-configure.md`).
+ */
+export const LONG_TERM_RETENTION_DAYS = [1095, 1460, 1826, 2191, 2556, 2922, 3288, 3653, 4018, 4383] as const;
+
+export const TABLE_PLANS = ['Analytics', 'Basic'] as const;
+export type TablePlan = (typeof TABLE_PLANS)[number];
+
+/** Retention of one Log Analytics table. */
+export interface TableRetention {
+  /**
+   * Interactive (analytics) retention in days, 4–730. Not allowed on the Basic plan.
+   * @default - the workspace's retention
+   */
+  readonly retentionInDays?: number;
+  /**
+   * Total retention (interactive + long-term) in days: 4–730 or one of 1095, 1460, 1826, 2191, 2556,
+   * 2922, 3288, 3653, 4018, 4383. Never less than `retentionInDays`.
+   * @default - equal to the interactive retention
+   */
+  readonly totalRetentionInDays?: number;
+  /**
+   * Table plan. Only some Entra tables can be Basic, and log alerts cannot query Basic tables.
+   * @default 'Analytics'
+   */
+  readonly plan?: TablePlan;
+}
+
+export interface LogAnalyticsDestinationProps {
+  /**
+   * ARM id of an existing workspace to use instead of creating one. Its own retention, SKU and
+   * daily cap are left alone; per-table retention is still managed.
+   * @default - a new workspace is created
+   */
+  readonly existingWorkspaceId?: string;
+  /** Name of the new workspace: 4–63 characters, letters, digits and hyphens, alphanumeric at both ends. Required unless `existingWorkspaceId` is set. */
+  readonly name?: string;
+  /** Resource group of the new workspace. Required unless `existingWorkspaceId` is set. */
+  readonly resourceGroupName?: string;
+  /** Azure region of the new workspace. Required unless `existingWorkspaceId` is set. */
+  readonly location?: string;
+  /** @default 'PerGB2018' */
+  readonly sku?: LogAnalyticsSku;
+  /** GB/day reserved, only with the `CapacityReservation` SKU: 100, 200, 300, 400, 500, 1000, 2000 or 5000. */
+  readonly reservationCapacityInGbPerDay?: number;
+  /**
+   * Workspace retention in days, 30–730.
+   * @default 90
+   */
+  readonly retentionInDays?: number;
+  /**
+   * Daily ingestion cap in GB; -1 means no cap. A cap silently drops audit data once reached, so
+   * none is set by default.
+   * @default -1
+   */
+  readonly dailyQuotaGb?: number;
+  /**
+   * Allow shared-key (workspace key) access. Diagnostic settings do not need it.
+   * @default false
+   */
+  readonly localAuthenticationEnabled?: boolean;
+  /**
+   * Tables to manage (e.g. `SigninLogs`, never the category name), each with its retention; unset
+   * fields come from `tableDefaults`. Deleting a table resource reverts the table to workspace retention.
+   * @default - no table is managed
+   */
+  readonly tables?: Readonly<Record<string, TableRetention>>;
+  /**
+   * Retention applied to every managed table where the table sets none.
+   * @default - interactive retention of the workspace, total retention equal to the interactive one
+   */
+  readonly tableDefaults?: TableRetention;
+  /** Protection against deletion. @default - none */
+  readonly protection?: AuditDataProtection;
+  /** Tags for the new workspace. @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const WORKSPACE_ID = armIdPattern('Microsoft.OperationalInsights/workspaces');
+const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/;
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+/** Every problem with `props`, paths relative to the props. Pure: used by the constructor and by configuration validation. */
+export function logAnalyticsDestinationProblems(props: LogAnalyticsDestinationProps): Problem[] {
+  const p = new ProblemList();
+  if (props.existingWorkspaceId !== undefined) {
+    p.matches(
+      'existingWorkspaceId',
+      props.existingWorkspaceId,
+      WORKSPACE_ID,
+      'an ARM id like /subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+    );
+  } else {
+    if (props.name === undefined) p.add('name', undefined, 'a workspace name (or set existingWorkspaceId)');
+    p.matches('name', props.name, WORKSPACE_NAME, '4–63 letters, digits or hyphens, starting and ending with a letter or digit');
+    if (props.resourceGroupName === undefined) p.add('resourceGroupName', undefined, 'a resource group name');
+    if (props.location === undefined) p.add('location', undefined, 'an Azure region');
+  }
+  p.oneOf('sku', props.sku, LOG_ANALYTICS_SKUS);
+  p.integerInRange('retentionInDays', props.retentionInDays, 30, 730);
+  if (props.dailyQuotaGb !== undefined && props.dailyQuotaGb !== -1 && !(props.dailyQuotaGb > 0)) {
+    p.add('dailyQuotaGb', props.dailyQuotaGb, '-1 (no cap, recommended for audit data) or a positive number of GB');
+  }
+  if (props.sku === 'CapacityReservation') {
+    if (props.reservationCapacityInGbPerDay === undefined) {
+      p.add('reservationCapacityInGbPerDay', undefined, `one of ${RESERVATION_CAPACITIES.join(', ')} with the CapacityReservation SKU`);
+    } else {
+      p.oneOf('reservationCapacityInGbPerDay', props.reservationCapacityInGbPerDay, RESERVATION_CAPACITIES);
+    }
+  } else if (props.reservationCapacityInGbPerDay !== undefined) {
+    p.add('reservationCapacityInGbPerDay', props.reservationCapacityInGbPerDay, 'unset unless sku is CapacityReservation');
+  }
+  if (props.tableDefaults) tableRetentionProblems(p, 'tableDefaults', props.tableDefaults);
+  for (const [table, retention] of Object.entries(props.tables ?? {})) {
+    const base = `tables.${table}`;
+    if (!TABLE_NAME.test(table)) p.add(base, table, 'a Log Analytics table name such as SigninLogs');
+    const asCategory = findCategory(table);
+    if (asCategory && asCategory.table !== table) p.add(base, table, `the table name ${JSON.stringify(asCategory.table)}, not the category name`);
+    tableRetentionProblems(p, base, retention);
+    const resolved = resolveTableRetention(retention, props.tableDefaults);
+    if (
+      resolved.retentionInDays !== undefined &&
+      resolved.totalRetentionInDays !== undefined &&
+      resolved.totalRetentionInDays < resolved.retentionInDays &&
+      (retention.retentionInDays === undefined || retention.totalRetentionInDays === undefined)
+    ) {
+      p.add(`${base}.totalRetentionInDays`, resolved.totalRetentionInDays, `at least the interactive retention (${resolved.retentionInDays}), counting tableDefaults`);
+    }
+  }
+  return p.items;
+}
+
+/** A table's retention with the defaults filled in. */
+export function resolveTableRetention(table: TableRetention, defaults: TableRetention = {}): TableRetention {
+  const plan = table.plan ?? defaults.plan ?? 'Analytics';
+  const retentionInDays = plan === 'Basic' ? undefined : (table.retentionInDays ?? defaults.retentionInDays);
+  return { plan, retentionInDays, totalRetentionInDays: table.totalRetentionInDays ?? defaults.totalRetentionInDays ?? retentionInDays };
+}
+
+function tableRetentionProblems(p: ProblemList, base: string, retention: TableRetention): void {
+  p.oneOf(`${base}.plan`, retention.plan, TABLE_PLANS);
+  if (retention.plan === 'Basic' && retention.retentionInDays !== undefined) {
+    p.add(`${base}.retentionInDays`, retention.retentionInDays, 'unset: Basic tables have a fixed interactive retention');
+  } else {
+    p.integerInRange(`${base}.retentionInDays`, retention.retentionInDays, 4, 730);
+  }
+  const total = retention.totalRetentionInDays;
+  if (total === undefined) return;
+  const valid = Number.isInteger(total) && ((total >= 4 && total <= 730) || (LONG_TERM_RETENTION_DAYS as readonly number[]).includes(total));
+  if (!valid) {
+    p.add(`${base}.totalRetentionInDays`, total, `an integer from 4 to 730, or one of ${LONG_TERM_RETENTION_DAYS.join(', ')}`);
+  } else if (retention.retentionInDays !== undefined && total < retention.retentionInDays) {
+    p.add(`${base}.totalRetentionInDays`, total, `at least the interactive retention (${retention.retentionInDays})`);
+  }
+}
+
+/**
+ * The Log Analytics destination of Entra logs: a workspace (or an existing one) and per-table
+ * interactive and total retention for the Entra tables it receives.
+ *
+ * Creates `azurerm_log_analytics_workspace` (PerGB2018, no daily cap, 90 days, no shared-key access)
+ * and one `azurerm_log_analytics_workspace_table` per managed table.
+ */
+export class LogAnalyticsDestination extends Construct {
+  /** ARM id of the workspace: what diagnostic settings and alert scopes take. */
+  readonly workspaceResourceId: string;
+  /** The workspace (customer) GUID: what the Logs query API takes. */
+  readonly workspaceGuid: string;
+  /** The workspace created here, if any. */
+  readonly workspace?: LogAnalyticsWorkspace;
+  /** The table resources, by table name. */
+  readonly tables: Readonly<Record<string, LogAnalyticsWorkspaceTable>>;
+
+  constructor(scope: Construct, id: string, props: LogAnalyticsDestinationProps) {
+    super(scope, id);
+    throwIfProblems(this, logAnalyticsDestinationProblems(props));
+
+    if (props.existingWorkspaceId !== undefined) {
+      const existing = parseArmId(props.existingWorkspaceId);
+      const data = new DataAzurermLogAnalyticsWorkspace(this, 'Existing', {
+        name: existing.name,
+        resourceGroupName: existing.resourceGroupName,
+      });
+      this.workspaceResourceId = props.existingWorkspaceId;
+      this.workspaceGuid = data.workspaceId;
+    } else {
+      this.workspace = new LogAnalyticsWorkspace(this, 'Resource', {
+        name: props.name!,
+        resourceGroupName: props.resourceGroupName!,
+        location: props.location!,
+        sku: props.sku ?? 'PerGB2018',
+        reservationCapacityInGbPerDay: props.reservationCapacityInGbPerDay,
+        retentionInDays: props.retentionInDays ?? 90,
+        dailyQuotaGb: props.dailyQuotaGb ?? -1,
+        localAuthenticationEnabled: props.localAuthenticationEnabled ?? false,
+        tags: props.tags ? { ...props.tags } : undefined,
+      });
+      this.workspaceResourceId = this.workspace.id;
+      this.workspaceGuid = this.workspace.workspaceId;
+    }
+
+    const tablesScope = new Construct(this, 'Tables');
+    const tables: Record<string, LogAnalyticsWorkspaceTable> = {};
+    for (const [name, table] of Object.entries(props.tables ?? {})) {
+      const retention = resolveTableRetention(table, props.tableDefaults);
+      tables[name] = new LogAnalyticsWorkspaceTable(tablesScope, name, {
+        name,
+        workspaceId: this.workspaceResourceId,
+        plan: retention.plan,
+        retentionInDays: retention.retentionInDays,
+        totalRetentionInDays: retention.totalRetentionInDays,
+      });
+    }
+    this.tables = tables;
+
+    protectAuditData(this, props.protection, this.workspaceResourceId, this.workspace ? [this.workspace] : []);
+  }
+}

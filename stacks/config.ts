@@ -1,0 +1,348 @@
+/**
+ * Loads and validates the configuration file, and turns each environment into the props of the
+ * constructs its stack is built from. Every problem in the file is reported in one run, each with its
+ * path in the file, the value found and what is allowed; nothing is synthesized while any remains.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { groupRouting, resolveRouting, entraDiagnosticSettingsProblems, DestinationKind, EntraDiagnosticSettingsProps } from '../constructs/entra-diagnostic-settings';
+import { entraReaderAppProblems, EntraReaderAppProps } from '../constructs/entra-reader-app';
+import { eventHubDestinationProblems, EventHubDestinationProps } from '../constructs/event-hub-destination';
+import { logAnalyticsDestinationProblems, LogAnalyticsDestinationProps, TableRetention } from '../constructs/log-analytics-destination';
+import { storageArchiveDestinationProblems, StorageArchiveDestinationProps } from '../constructs/storage-archive-destination';
+import { AuditDataProtection } from '../constructs/audit-data-lock';
+import { AZURE_REGIONS } from '../constructs/internal/azure-regions';
+import { tableOfCategory } from '../constructs/internal/log-categories';
+import { closest, GUID_PATTERN, GUID_TEXT, joinPath, oneOfText, Problem, renderProblem, show } from '../constructs/internal/validation';
+import { EnvironmentConfig, environmentSchema, fileSchema, UNKNOWN_KEYS_MARKER } from './config-schema';
+
+/** The default configuration file, relative to the project root. */
+export const DEFAULT_CONFIG_PATH = 'stacks/environments.yaml';
+/** Environment variable naming another configuration file. */
+export const CONFIG_ENV_VAR = 'ENTRA_AUDIT_CONFIG';
+/** Azure Monitor allows 5 diagnostic settings per resource; applied to the Entra tenant scope (see README). */
+export const MAX_SETTINGS_PER_TENANT = 5;
+
+const TENANT_KEY = /^[a-z][a-z0-9]{1,15}$/;
+const ENVIRONMENT_KEY = /^[a-z][a-z0-9]{1,9}$/;
+
+export type BackendConfig = NonNullable<EnvironmentConfig['backend']>;
+
+/** Everything one stack (one tenant and environment) is built from, with defaults resolved. */
+export interface StackPlan {
+  /** `<tenant>-<environment>`: the stack id and `cdktf deploy` argument. */
+  readonly id: string;
+  readonly tenantKey: string;
+  readonly environmentKey: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly location: string;
+  readonly production: boolean;
+  readonly resourceGroupName: string;
+  readonly createResourceGroup: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly protection: AuditDataProtection;
+  /** Props without the resource group, location and tags the stack adds. */
+  readonly logAnalytics?: LogAnalyticsDestinationProps;
+  readonly eventHub?: EventHubDestinationProps;
+  readonly storage?: StorageArchiveDestinationProps;
+  /** Diagnostic settings without destinations (the stack wires them). */
+  readonly diagnostics: Omit<EntraDiagnosticSettingsProps, 'destinations'> & { readonly routing: Readonly<Record<string, readonly DestinationKind[]>> };
+  readonly readerApp?: EntraReaderAppProps;
+  readonly backend: BackendConfig;
+}
+
+/** Thrown when the configuration has problems; `problems` holds one rendered line each. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}: ${problems.length} problem(s) in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads, parses and validates a configuration file; throws {@link ConfigError} listing every problem. */
+export function loadConfig(file: string): StackPlan[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read the file: ${(e as Error).message}; set ${CONFIG_ENV_VAR} to a readable YAML file`]);
+  }
+  return parseConfig(text, file);
+}
+
+/** Parses and validates configuration text (YAML; JSON is valid YAML). */
+export function parseConfig(text: string, file = '<config>'): StackPlan[] {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax (line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}): ${e.message.split('\n')[0]}`));
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined) {
+    throw new ConfigError(file, ['the file is empty; expected a "tenants" map (see stacks/environments.yaml)']);
+  }
+  const problems: string[] = [];
+  const plans = validateConfig(raw, problems);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return plans;
+}
+
+/** Validates a parsed document; pushes rendered problems and returns the plans of the valid environments. */
+export function validateConfig(raw: unknown, problems: string[]): StackPlan[] {
+  const top = fileSchema.safeParse(raw);
+  if (!top.success) {
+    problems.push(...zodProblems(top.error, raw, ''));
+    return [];
+  }
+  const plans: StackPlan[] = [];
+  const tenants = Object.entries(top.data.tenants);
+  if (tenants.length === 0) problems.push(renderProblem({ path: 'tenants', got: {}, expected: 'at least one tenant' }));
+  for (const [tenantKey, tenant] of tenants) {
+    const tenantPath = joinPath('tenants', tenantKey);
+    if (!TENANT_KEY.test(tenantKey)) {
+      problems.push(renderProblem({ path: tenantPath, got: tenantKey, expected: 'a tenant key of 2–16 lowercase letters and digits, starting with a letter (it names stacks and resources)' }));
+    }
+    if (!GUID_PATTERN.test(tenant.tenantId)) problems.push(renderProblem({ path: `${tenantPath}.tenantId`, got: tenant.tenantId, expected: GUID_TEXT }));
+    const environments = Object.entries(tenant.environments);
+    if (environments.length === 0) problems.push(renderProblem({ path: `${tenantPath}.environments`, got: {}, expected: 'at least one environment' }));
+    for (const [environmentKey, rawEnvironment] of environments) {
+      const envPath = joinPath(`${tenantPath}.environments`, environmentKey);
+      if (!ENVIRONMENT_KEY.test(environmentKey)) {
+        problems.push(renderProblem({ path: envPath, got: environmentKey, expected: 'an environment key of 2–10 lowercase letters and digits, starting with a letter' }));
+      }
+      const parsed = environmentSchema.safeParse(rawEnvironment ?? {});
+      if (!parsed.success) {
+        problems.push(...zodProblems(parsed.error, rawEnvironment, envPath));
+        continue;
+      }
+      const { plan, problems: envProblems } = planEnvironment(tenantKey, tenant.tenantId, environmentKey, parsed.data);
+      problems.push(...envProblems.map((p) => renderProblem(p, envPath)));
+      plans.push(plan);
+    }
+  }
+  problems.push(...tenantWideProblems(plans, top.data.tenants));
+  return plans;
+}
+
+/** Entra diagnostic settings are tenant-wide: count them, and check their names, across all environments of a tenant. */
+function tenantWideProblems(plans: readonly StackPlan[], tenants: Record<string, { tenantId: string }>): string[] {
+  const out: string[] = [];
+  const byTenantId = new Map<string, StackPlan[]>();
+  for (const plan of plans) {
+    const key = plan.tenantId.toLowerCase();
+    byTenantId.set(key, [...(byTenantId.get(key) ?? []), plan]);
+  }
+  for (const [tenantId, group] of byTenantId) {
+    const settings = group.flatMap((plan) => groupRouting(plan.diagnostics.name, plan.diagnostics.routing).map((s) => ({ plan, name: s.name })));
+    const tenantKeys = Object.entries(tenants).filter(([, t]) => t.tenantId.toLowerCase() === tenantId).map(([k]) => k);
+    if (settings.length > MAX_SETTINGS_PER_TENANT) {
+      out.push(
+        renderProblem({
+          path: joinPath('tenants', tenantKeys[0]),
+          got: settings.map((s) => `${s.plan.id}: ${s.name}`),
+          expected: `at most ${MAX_SETTINGS_PER_TENANT} Entra diagnostic settings in tenant ${tenantId} across all its environments; route categories with the same destinations together, or use fewer environments in this tenant`,
+        }),
+      );
+    }
+    const seen = new Map<string, string>();
+    for (const s of settings) {
+      const lower = s.name.toLowerCase();
+      const other = seen.get(lower);
+      if (other !== undefined && other !== s.plan.id) {
+        out.push(
+          renderProblem({
+            path: `${joinPath(joinPath('tenants', s.plan.tenantKey) + '.environments', s.plan.environmentKey)}.diagnosticSettingName`,
+            got: s.name,
+            expected: `a setting name unique in tenant ${tenantId} (also used by ${other}): Entra diagnostic settings are tenant-wide`,
+          }),
+        );
+      }
+      seen.set(lower, s.plan.id);
+    }
+  }
+  return out;
+}
+
+/** Short, stable hash of the environment's identity, for globally unique derived names. */
+function identityHash(tenantId: string, subscriptionId: string, tenantKey: string, environmentKey: string, length: number): string {
+  return createHash('sha256').update(`${tenantId.toLowerCase()}/${subscriptionId.toLowerCase()}/${tenantKey}/${environmentKey}`).digest('hex').slice(0, length);
+}
+
+/** Derived names: always valid for Azure, and unique where Azure needs global uniqueness. */
+export function derivedNames(tenantKey: string, tenantId: string, environmentKey: string, subscriptionId: string) {
+  const stem = `${tenantKey}-${environmentKey}`;
+  return {
+    resourceGroupName: `rg-entra-audit-${stem}`,
+    workspaceName: `log-entra-audit-${stem}`,
+    // 6–50 characters, starts with a letter: "evhns-entra-" (12) + ≤27 + "-" + 8.
+    namespaceName: `evhns-entra-${stem}-${identityHash(tenantId, subscriptionId, tenantKey, environmentKey, 8)}`,
+    // 3–24 lowercase letters and digits: "st" + ≤12 + 10 hex digits.
+    storageAccountName: `st${`${tenantKey}${environmentKey}`.slice(0, 12)}${identityHash(tenantId, subscriptionId, tenantKey, environmentKey, 10)}`,
+    diagnosticSettingName: `entra-audit-${stem}`,
+    readerAppDisplayName: `Entra audit reader (${stem})`,
+  };
+}
+
+/** Builds one environment's plan and checks it against the constructs' rules. */
+function planEnvironment(tenantKey: string, tenantId: string, environmentKey: string, env: EnvironmentConfig): { plan: StackPlan; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const add = (path: string, got: unknown, expected: string) => problems.push({ path, got, expected });
+  // Construct props mostly mirror the configuration's keys; `rename` maps the rest (null: reported elsewhere).
+  const prefixed = (prefix: string, list: Problem[], rename: Record<string, string | null> = {}) =>
+    list.forEach((p) => {
+      const head = p.path.split(/[.[]/)[0];
+      if (rename[head] === null) return;
+      const path = rename[head] !== undefined ? rename[head] + p.path.slice(head.length) : p.path;
+      problems.push({ ...p, path: prefix ? (path ? `${prefix}.${path}` : prefix) : path });
+    });
+
+  if (!GUID_PATTERN.test(env.subscriptionId)) add('subscriptionId', env.subscriptionId, GUID_TEXT);
+  if (!AZURE_REGIONS.includes(env.location)) add('location', env.location, `an Azure region name such as westeurope${regionHint(env.location)}`);
+
+  const names = derivedNames(tenantKey, tenantId, environmentKey, env.subscriptionId);
+  const production = env.production ?? false;
+  const protection: AuditDataProtection = { lock: env.protection?.lock ?? production, preventDestroy: env.protection?.preventDestroy ?? production };
+  const tags = { 'managed-by': 'entra-audit-logging', 'entra-audit-stack': `${tenantKey}-${environmentKey}`, ...(env.tags ?? {}) };
+  const resourceGroupName = env.resourceGroupName ?? names.resourceGroupName;
+  if (!/^[-\w._()]{1,89}[-\w_()]$/.test(resourceGroupName)) add('resourceGroupName', resourceGroupName, '1–90 letters, digits, "-", "_", ".", "(" or ")", not ending with "."');
+  const common = { resourceGroupName, location: env.location, tags, protection };
+
+  const enabled = {
+    logAnalytics: env.logAnalytics?.enabled ?? true,
+    eventHub: env.eventHub?.enabled ?? true,
+    storage: env.storage?.enabled ?? true,
+  };
+  const placeholder = 'placeholder';
+  const diagnosticsProps: EntraDiagnosticSettingsProps = {
+    name: env.diagnosticSettingName ?? names.diagnosticSettingName,
+    routing: env.routing,
+    additionalCategories: env.additionalCategories,
+    destinations: {
+      logAnalyticsWorkspaceId: enabled.logAnalytics ? placeholder : undefined,
+      eventHub: enabled.eventHub ? { authorizationRuleId: placeholder, hubName: placeholder } : undefined,
+      storageAccountId: enabled.storage ? placeholder : undefined,
+    },
+  };
+  if (!enabled.logAnalytics && !enabled.eventHub && !enabled.storage) {
+    add('logAnalytics.enabled', false, 'at least one destination enabled: logAnalytics, eventHub or storage');
+  }
+  prefixed('', entraDiagnosticSettingsProblems(diagnosticsProps), { name: 'diagnosticSettingName', destinations: null });
+  const routing = resolveRouting(diagnosticsProps);
+  const routedTo = (kind: DestinationKind) => Object.entries(routing).filter(([, kinds]) => kinds.includes(kind)).map(([c]) => c);
+
+  let logAnalytics: LogAnalyticsDestinationProps | undefined;
+  if (enabled.logAnalytics) {
+    const { enabled: _enabled, tables: configured = {}, ...rest } = env.logAnalytics ?? {};
+    const routedTables = [...new Set(routedTo('logAnalytics').map(tableOfCategory).filter((t): t is string => t !== undefined))];
+    for (const table of Object.keys(configured)) {
+      if (!routedTables.includes(table)) {
+        const hint = closest(table, routedTables);
+        add(joinPath('logAnalytics.tables', table), table, `a table this environment routes to Log Analytics (${routedTables.join(', ') || 'none'})${hint ? `; did you mean ${show(hint)}?` : ''}`);
+      }
+    }
+    const tables: Record<string, TableRetention> = Object.fromEntries(routedTables.map((t) => [t, configured[t] ?? {}]));
+    logAnalytics = {
+      ...common,
+      ...rest,
+      name: rest.existingWorkspaceId ? undefined : (rest.name ?? names.workspaceName),
+      tables,
+    };
+    prefixed('logAnalytics', logAnalyticsDestinationProblems(logAnalytics));
+  }
+
+  let eventHub: EventHubDestinationProps | undefined;
+  if (enabled.eventHub) {
+    const { enabled: _enabled, ...rest } = env.eventHub ?? {};
+    eventHub = { ...common, ...rest, namespaceName: rest.existingNamespaceId ? undefined : (rest.namespaceName ?? names.namespaceName) };
+    prefixed('eventHub', eventHubDestinationProblems(eventHub));
+  }
+
+  let storage: StorageArchiveDestinationProps | undefined;
+  if (enabled.storage) {
+    const { enabled: _enabled, ...rest } = env.storage ?? {};
+    storage = { ...common, ...rest, accountName: rest.existingAccountId ? undefined : (rest.accountName ?? names.storageAccountName), categories: routedTo('storage') };
+    prefixed('storage', storageArchiveDestinationProblems(storage), { categories: 'routing' });
+  }
+
+  let readerApp: EntraReaderAppProps | undefined;
+  if (env.readerApp?.enabled ?? true) {
+    const { enabled: _enabled, ...rest } = env.readerApp ?? {};
+    readerApp = { ...rest, displayName: rest.displayName ?? names.readerAppDisplayName };
+    prefixed('readerApp', entraReaderAppProblems(readerApp));
+  }
+
+  const backend: BackendConfig = env.backend ?? { type: 'local' };
+  if (backend.type === 'azurerm') {
+    if (!/^[a-z0-9]{3,24}$/.test(backend.storageAccountName)) add('backend.storageAccountName', backend.storageAccountName, '3–24 lowercase letters and digits');
+    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(backend.containerName)) add('backend.containerName', backend.containerName, '3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+    if (backend.subscriptionId !== undefined && !GUID_PATTERN.test(backend.subscriptionId)) add('backend.subscriptionId', backend.subscriptionId, GUID_TEXT);
+  }
+
+  const plan: StackPlan = {
+    id: `${tenantKey}-${environmentKey}`,
+    tenantKey,
+    environmentKey,
+    tenantId,
+    subscriptionId: env.subscriptionId,
+    location: env.location,
+    production,
+    resourceGroupName,
+    createResourceGroup: env.createResourceGroup ?? true,
+    tags,
+    protection,
+    logAnalytics,
+    eventHub,
+    storage,
+    diagnostics: { name: diagnosticsProps.name, routing, additionalCategories: env.additionalCategories },
+    readerApp,
+    backend,
+  };
+  return { plan, problems };
+}
+
+function regionHint(location: string): string {
+  const normalised = location.toLowerCase().replace(/[\s_-]/g, '');
+  if (AZURE_REGIONS.includes(normalised)) return ` (did you mean ${show(normalised)}?)`;
+  const hint = closest(location, AZURE_REGIONS);
+  return hint ? ` (did you mean ${show(hint)}?)` : '';
+}
+
+/** Renders zod issues as problems with the value found at each path. */
+function zodProblems(error: z.ZodError, input: unknown, prefix: string): string[] {
+  const out: string[] = [];
+  for (const issue of error.issues) {
+    const segments = issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s));
+    const path = segments.reduce<string>((acc, s) => joinPath(acc, s), prefix);
+    const got = valueAt(input, segments);
+    if (issue.code === 'unrecognized_keys' && issue.message.startsWith(UNKNOWN_KEYS_MARKER)) {
+      const allowed: string[] = JSON.parse(issue.message.slice(UNKNOWN_KEYS_MARKER.length));
+      for (const key of issue.keys) {
+        const hint = closest(key, allowed);
+        out.push(renderProblem({ path: joinPath(path, key), got: `unknown setting ${key}`, expected: `${hint ? `${show(hint)} (did you mean it?); ` : ''}settings allowed here: ${allowed.join(', ')}` }));
+      }
+    } else if (issue.code === 'invalid_value') {
+      out.push(renderProblem({ path, got, expected: oneOfText(got, issue.values as (string | number)[]) }));
+    } else if (issue.code === 'invalid_union' && got !== null && typeof got === 'object' && 'type' in got) {
+      out.push(renderProblem({ path: joinPath(path, 'type'), got: (got as { type: unknown }).type, expected: issue.message }));
+    } else if (issue.code === 'invalid_type') {
+      out.push(renderProblem({ path, got, expected: got === undefined ? `a ${issue.expected} (required)` : `a ${issue.expected}` }));
+    } else {
+      out.push(renderProblem({ path, got, expected: issue.message }));
+    }
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}

@@ -1,0 +1,117 @@
+import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import { AzurermBackend, ITerraformDependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { EntraDiagnosticSettings } from '../constructs/entra-diagnostic-settings';
+import { EntraReaderApp } from '../constructs/entra-reader-app';
+import { EventHubDestination } from '../constructs/event-hub-destination';
+import { LogAnalyticsDestination } from '../constructs/log-analytics-destination';
+import { StorageArchiveDestination } from '../constructs/storage-archive-destination';
+import { StackPlan } from './config';
+
+/**
+ * One tenant and environment: providers, backend, the destinations, the tenant's Entra diagnostic
+ * settings routed to them, the SIEM reader app, and the outputs operators and `npm run verify` need.
+ */
+export class EntraAuditStack extends TerraformStack {
+  readonly logAnalytics?: LogAnalyticsDestination;
+  readonly eventHub?: EventHubDestination;
+  readonly storage?: StorageArchiveDestination;
+  readonly diagnostics: EntraDiagnosticSettings;
+  readonly readerApp?: EntraReaderApp;
+
+  constructor(scope: Construct, plan: StackPlan) {
+    super(scope, plan.id);
+
+    new AzurermProvider(this, 'azurerm', {
+      subscriptionId: plan.subscriptionId,
+      tenantId: plan.tenantId,
+      // Terraform talks to storage through Entra ID (shared keys are off by default) and never needs
+      // the storage data plane here (no queue or static-website settings): with it off, a firewalled
+      // account does not break refreshes (azure-facts.md §3 azurerm_storage_account).
+      storageUseAzuread: true,
+      features: [
+        {
+          storage: [{ dataPlaneAvailable: false }],
+          logAnalyticsWorkspace: [{ permanentlyDeleteOnDestroy: false }],
+          resourceGroup: [{ preventDeletionIfContainsResources: true }],
+        },
+      ],
+    });
+    new AzureadProvider(this, 'azuread', { tenantId: plan.tenantId });
+    if (plan.readerApp?.credential?.type === 'secret') new TimeProvider(this, 'time', {});
+
+    if (plan.backend.type === 'azurerm') {
+      const b = plan.backend;
+      new AzurermBackend(this, {
+        resourceGroupName: b.resourceGroupName,
+        storageAccountName: b.storageAccountName,
+        containerName: b.containerName,
+        key: b.key ?? `entra-audit/${plan.id}.tfstate`,
+        subscriptionId: b.subscriptionId ?? plan.subscriptionId,
+        tenantId: plan.tenantId,
+        useAzureadAuth: b.useAzureadAuth ?? true,
+        useOidc: b.useOidc,
+      });
+    } else {
+      new LocalBackend(this, { path: plan.backend.path ?? `terraform.${plan.id}.tfstate` });
+    }
+
+    let resourceGroupName = plan.resourceGroupName;
+    if (plan.createResourceGroup) {
+      const rg = new ResourceGroup(this, 'ResourceGroup', { name: plan.resourceGroupName, location: plan.location, tags: { ...plan.tags } });
+      resourceGroupName = rg.name;
+    }
+    const placed = { resourceGroupName };
+
+    const dependsOn: ITerraformDependable[] = [];
+    if (plan.logAnalytics) {
+      this.logAnalytics = new LogAnalyticsDestination(this, 'LogAnalytics', { ...plan.logAnalytics, ...placed });
+      dependsOn.push(...(this.logAnalytics.workspace ? [this.logAnalytics.workspace] : []));
+    }
+    if (plan.eventHub) {
+      this.eventHub = new EventHubDestination(this, 'EventHub', { ...plan.eventHub, ...placed });
+      dependsOn.push(this.eventHub.hub);
+    }
+    if (plan.storage) {
+      this.storage = new StorageArchiveDestination(this, 'Storage', { ...plan.storage, ...placed });
+      dependsOn.push(...(this.storage.account ? [this.storage.account] : []), ...Object.values(this.storage.containers));
+    }
+
+    this.diagnostics = new EntraDiagnosticSettings(this, 'DiagnosticSettings', {
+      ...plan.diagnostics,
+      destinations: {
+        logAnalyticsWorkspaceId: this.logAnalytics?.workspaceResourceId,
+        eventHub: this.eventHub ? { authorizationRuleId: this.eventHub.diagnosticsAuthorizationRuleId, hubName: this.eventHub.hubName } : undefined,
+        storageAccountId: this.storage?.accountId,
+      },
+      dependsOn,
+    });
+
+    if (plan.readerApp) this.readerApp = new EntraReaderApp(this, 'ReaderApp', plan.readerApp);
+
+    this.outputs(plan);
+  }
+
+  private outputs(plan: StackPlan): void {
+    const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
+    output('tenant_id', plan.tenantId, 'Entra tenant (directory) id.');
+    output('diagnostic_setting_names', this.diagnostics.groups.map((g) => g.name), 'Names of the tenant-level Entra diagnostic settings this stack manages.');
+    if (this.logAnalytics) {
+      output('log_analytics_workspace_id', this.logAnalytics.workspaceGuid, 'Workspace (customer) GUID, for the Logs query API.');
+      output('log_analytics_workspace_resource_id', this.logAnalytics.workspaceResourceId, 'Workspace ARM id.');
+    }
+    if (this.eventHub) {
+      output('eventhub_namespace_id', this.eventHub.namespaceId, 'Event Hub namespace ARM id.');
+      output('eventhub_name', this.eventHub.hubName, 'Event hub that receives every Entra category.');
+      output('eventhub_listen_rule_id', this.eventHub.listenAuthorizationRuleId, 'Listen-only namespace authorization rule for the SIEM.');
+    }
+    if (this.storage) output('storage_account_id', this.storage.accountId, 'Archive storage account ARM id.');
+    if (this.readerApp) {
+      output('reader_app_client_id', this.readerApp.clientId, 'Client id of the SIEM reader app registration.');
+      output('reader_app_token_url', `https://login.microsoftonline.com/${plan.tenantId}/oauth2/v2.0/token`, 'OAuth 2.0 token endpoint for the reader app.');
+    }
+  }
+}
