@@ -177,7 +177,7 @@ export class EventHubDestination extends Construct {
       this.namespaceId = this.namespace.id;
     }
 
-    this.hub = new Eventhub(this, 'Hub', {
+    this.hub = new Eventhub(this, 'EntraHub', {
       name: props.hubName ?? 'entra-audit-logs',
       namespaceId: this.namespaceId,
       partitionCount: props.partitionCount ?? 4,

@@ -1,0 +1,24 @@
+/**
+ * Runs a script of this repository as a child process, the way npm runs it (`node --import tsx`).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+export interface ScriptResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runScript(script: string, args: readonly string[], cwd: string = REPO_ROOT): ScriptResult {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
