@@ -10,6 +10,7 @@ import { EVENT_HUB_SKUS } from '../constructs/event-hub-destination';
 import { LOG_ANALYTICS_SKUS, TABLE_PLANS } from '../constructs/log-analytics-destination';
 import { STORAGE_REPLICATION_TYPES } from '../constructs/storage-archive-destination';
 import { DESTINATION_KINDS } from '../constructs/entra-diagnostic-settings';
+import { oneOfText } from '../constructs/internal/validation';
 
 /** Marks the message of an unknown-keys issue so that `config.ts` can render it with the allowed keys. */
 export const UNKNOWN_KEYS_MARKER = 'unknown-keys:';
@@ -22,8 +23,21 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
+/** A discriminated union on `type` whose error lists the allowed types, with a did-you-mean. */
+function tagged<T extends readonly [z.core.$ZodTypeDiscriminable, ...z.core.$ZodTypeDiscriminable[]]>(types: readonly string[], options: T) {
+  return z.discriminatedUnion('type', options, {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const input = issue.input as { type?: unknown } | undefined;
+      return `a "type" of ${oneOfText(input?.type, types)}`;
+    },
+  });
+}
+
 const nonEmpty = z.string().min(1, 'a non-empty string');
 const stringList = z.array(nonEmpty);
+/** A string that YAML may have read as a number (an unquoted id such as 1234): kept as text so the GUID check can name it. */
+const idString = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string());
 const tags = z.record(z.string(), z.string());
 
 const tableRetention = strict({
@@ -89,7 +103,7 @@ const federatedCredential = strict({
   audiences: stringList.optional(),
 });
 
-const readerCredential = z.discriminatedUnion('type', [
+const readerCredential = tagged(['none', 'federated', 'secret'], [
   strict({ type: z.literal('none') }),
   strict({ type: z.literal('federated'), federated: z.array(federatedCredential) }),
   strict({
@@ -109,7 +123,7 @@ const readerApp = strict({
   keyVaultSecretName: nonEmpty.optional(),
 });
 
-const backend = z.discriminatedUnion('type', [
+const backend = tagged(['local', 'azurerm'], [
   strict({ type: z.literal('local'), path: nonEmpty.optional() }),
   strict({
     type: z.literal('azurerm'),
@@ -124,8 +138,9 @@ const backend = z.discriminatedUnion('type', [
 ]);
 
 export const environmentSchema = strict({
-  subscriptionId: z.string(),
-  location: z.string(),
+  // GUID and region are checked in config.ts with the other Azure rules, so that they are reported together.
+  subscriptionId: idString,
+  location: idString,
   production: z.boolean().optional(),
   resourceGroupName: nonEmpty.optional(),
   createResourceGroup: z.boolean().optional(),
@@ -146,7 +161,7 @@ export const fileSchema = strict({
   tenants: z.record(
     z.string(),
     strict({
-      tenantId: z.string(),
+      tenantId: idString, // checked in config.ts, so that a bad tenant id does not hide its environments' problems
       displayName: nonEmpty.optional(),
       environments: z.record(z.string(), z.unknown()),
     }),

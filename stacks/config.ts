@@ -80,7 +80,7 @@ export function loadConfig(file: string): StackPlan[] {
 export function parseConfig(text: string, file = '<config>'): StackPlan[] {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax (line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}): ${e.message.split('\n')[0]}`));
+    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax (line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}): ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`));
   }
   const raw: unknown = doc.toJS();
   if (raw === null || raw === undefined) {
@@ -279,8 +279,8 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
   const backend: BackendConfig = env.backend ?? { type: 'local' };
   if (backend.type === 'azurerm') {
     if (!/^[a-z0-9]{3,24}$/.test(backend.storageAccountName)) add('backend.storageAccountName', backend.storageAccountName, '3–24 lowercase letters and digits');
-    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(backend.containerName)) add('backend.containerName', backend.containerName, '3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
     if (backend.subscriptionId !== undefined && !GUID_PATTERN.test(backend.subscriptionId)) add('backend.subscriptionId', backend.subscriptionId, GUID_TEXT);
+    if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(backend.containerName)) add('backend.containerName', backend.containerName, '3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
   }
 
   const plan: StackPlan = {
@@ -327,8 +327,8 @@ function zodProblems(error: z.ZodError, input: unknown, prefix: string): string[
       }
     } else if (issue.code === 'invalid_value') {
       out.push(renderProblem({ path, got, expected: oneOfText(got, issue.values as (string | number)[]) }));
-    } else if (issue.code === 'invalid_union' && got !== null && typeof got === 'object' && 'type' in got) {
-      out.push(renderProblem({ path: joinPath(path, 'type'), got: (got as { type: unknown }).type, expected: issue.message }));
+    } else if (issue.code === 'invalid_union' && got !== null && typeof got === 'object') {
+      out.push(renderProblem({ path: joinPath(path, 'type'), got: (got as { type?: unknown }).type, expected: issue.message }));
     } else if (issue.code === 'invalid_type') {
       out.push(renderProblem({ path, got, expected: got === undefined ? `a ${issue.expected} (required)` : `a ${issue.expected}` }));
     } else {

@@ -1,0 +1,57 @@
+/** `npm run synth` as a user runs it: a child process on the example and on broken configurations. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const work = mkdtempSync(join(tmpdir(), 'entra-synth-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function synth(config: string | undefined, outdir: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' };
+  if (config === undefined) delete env.ENTRA_AUDIT_CONFIG;
+  else env.ENTRA_AUDIT_CONFIG = config;
+  return spawnSync(process.execPath, ['--import', 'tsx', 'stacks/main.ts'], { env, encoding: 'utf8', timeout: 60_000 });
+}
+
+const stackFiles = (outdir: string) => (existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')).filter((s) => existsSync(join(outdir, 'stacks', s, 'cdk.tf.json'))) : []);
+
+test('the example configuration synthesizes every stack as plain Terraform JSON', () => {
+  const outdir = join(work, 'example');
+  const run = synth(undefined, outdir);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('Synthesized 3 stack(s) from stacks/environments.yaml');
+  expect(stackFiles(outdir).sort()).toEqual(['contoso-dev', 'contoso-prod', 'fabrikam-prod']);
+  const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'contoso-prod', 'cdk.tf.json'), 'utf8'));
+  expect(json.terraform.required_providers.azurerm.version).toBe('4.55.0');
+  expect(json.terraform.required_providers.azuread.version).toBe('3.7.0');
+  expect(existsSync(`${outdir}.staging-${run.pid}`)).toBe(false);
+});
+
+test.each([
+  ['a malformed GUID', 'tenants:\n  contoso:\n    tenantId: 1234\n    environments:\n      dev: { subscriptionId: 11111111-1111-4111-8111-111111111111, location: westeurope }\n', 'tenants.contoso.tenantId: got "1234"; expected a GUID'],
+  ['an out-of-range retention', 'tenants:\n  contoso:\n    tenantId: 00000000-0000-4000-8000-00000000c001\n    environments:\n      dev:\n        subscriptionId: 11111111-1111-4111-8111-111111111111\n        location: westeurope\n        logAnalytics: { retentionInDays: 7 }\n', 'logAnalytics.retentionInDays: got 7; expected an integer from 30 to 730'],
+  ['a misspelt category', 'tenants:\n  contoso:\n    tenantId: 00000000-0000-4000-8000-00000000c001\n    environments:\n      dev:\n        subscriptionId: 11111111-1111-4111-8111-111111111111\n        location: westeurope\n        routing: { Auditlogs: [storage] }\n', 'routing.Auditlogs: got "Auditlogs"; expected a known category (names are case-sensitive): did you mean "AuditLogs"?'],
+  ['an unknown key', 'tenants:\n  contoso:\n    tenantId: 00000000-0000-4000-8000-00000000c001\n    environments:\n      dev:\n        subscriptionId: 11111111-1111-4111-8111-111111111111\n        location: westeurope\n        storrage: {}\n', 'environments.dev.storrage: got "unknown setting storrage"; expected "storage" (did you mean it?)'],
+  ['malformed YAML', 'tenants:\n  contoso: [\n', 'YAML syntax'],
+  ['an empty file', '', 'the file is empty'],
+])('%s exits 1 with a clear message and leaves no cdk.tf.json behind', (name, text, message) => {
+  const outdir = join(work, name.replace(/\W+/g, '-'));
+  // A previous good run's output must not survive as if it were this one's.
+  cpSync(join(work, 'example'), outdir, { recursive: true });
+  expect(stackFiles(outdir)).toHaveLength(3);
+  const file = join(work, `${name.replace(/\W+/g, '-')}.yaml`);
+  writeFileSync(file, text);
+  const run = synth(file, outdir);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(message);
+  expect(run.stderr).toContain('Nothing was synthesized.');
+  expect(stackFiles(outdir)).toEqual([]);
+});
+
+test('a missing configuration file is reported', () => {
+  const run = synth(join(work, 'nope.yaml'), join(work, 'missing'));
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain('cannot read the file');
+});
