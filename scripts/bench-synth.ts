@@ -24,7 +24,7 @@ const walls: number[] = [];
 const peaksKiB: number[] = [];
 const out = mkdtempSync(join(tmpdir(), 'entra-bench-'));
 for (let i = 0; i < runs; i++) {
-  const command = [process.execPath, '--import', 'tsx', 'stacks/main.ts'];
+  const command = [process.execPath, '--disable-warning=DEP0044', '--import', 'tsx', 'stacks/main.ts'];
   const started = process.hrtime.bigint();
   const run = gnuTime
     ? spawnSync(gnuTime, ['-v', ...command], { encoding: 'utf8', env: { ...process.env, ENTRA_AUDIT_CONFIG: config, CDKTF_OUTDIR: join(out, String(i)) } })

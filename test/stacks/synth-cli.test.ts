@@ -11,7 +11,7 @@ function synth(config: string | undefined, outdir: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' };
   if (config === undefined) delete env.ENTRA_AUDIT_CONFIG;
   else env.ENTRA_AUDIT_CONFIG = config;
-  return spawnSync(process.execPath, ['--import', 'tsx', 'stacks/main.ts'], { env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', 'tsx', 'stacks/main.ts'], { env, encoding: 'utf8', timeout: 60_000 });
 }
 
 const stackFiles = (outdir: string) => (existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')).filter((s) => existsSync(join(outdir, 'stacks', s, 'cdk.tf.json'))) : []);
