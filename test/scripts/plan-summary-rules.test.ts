@@ -133,6 +133,15 @@ describe('rule details', () => {
     expect(rule('AR9').check(mp(policy(90), policy(-1)))).toEqual([]);
   });
 
+  it('flags a longer end_date_relative and a removed end date, not a shorter one', () => {
+    const pw = (before: object, after: object) => change({ type: 'azuread_application_password', action: 'replace', before: before as never, after: after as never });
+    expect(rule('AR14').check(pw({ end_date_relative: '4320h' }, { end_date_relative: '8760h' }))).toEqual([
+      'end_date_relative extended from "4320h" to "8760h"',
+    ]);
+    expect(rule('AR14').check(pw({ end_date: '2026-12-31T00:00:00Z' }, { end_date: null }))).toEqual(['end date removed: the default lifetime applies']);
+    expect(rule('AR14').check(pw({ end_date_relative: '8760h' }, { end_date_relative: '4320h' }))).toEqual([]);
+  });
+
   it('flags a federated credential that starts trusting another subject', () => {
     const fic = (subject: string) => ({ issuer: 'https://token.actions.githubusercontent.com', subject });
     const found = rule('AR13').check(

@@ -13,7 +13,6 @@ const TERRAFORM = process.env.TERRAFORM_BINARY ?? 'terraform';
 const probe = spawnSync(TERRAFORM, ['version'], { encoding: 'utf8' });
 const hasTerraform = !probe.error && probe.status === 0;
 if (!hasTerraform) {
-  // eslint-disable-next-line no-console
   console.log(`Skipping real-plan tests: no usable \`${TERRAFORM}\` binary on PATH (${probe.error?.message ?? probe.stderr}).`);
 }
 const describeWithTerraform = hasTerraform ? describe : describe.skip;

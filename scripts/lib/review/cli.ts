@@ -1,0 +1,75 @@
+/**
+ * Command-line plumbing shared by plan-summary and synth-diff: argument parsing, exit codes, output.
+ */
+import { writeFileSync } from 'node:fs';
+
+/** Exit codes: 0 success (whatever the risks), 1 risks found with --fail-on-risk, 2 usage error or unreadable input. */
+export const EXIT_OK = 0;
+export const EXIT_RISK = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface ArgSpec {
+  /** Options without a value, e.g. `--fail-on-risk`. */
+  readonly flags: readonly string[];
+  /** Options with a value, e.g. `--out <file>`; may be repeated. */
+  readonly options: readonly string[];
+}
+
+export interface ParsedArgs {
+  readonly positionals: string[];
+  readonly flags: Set<string>;
+  readonly options: Map<string, string[]>;
+}
+
+/** Parses `--name value`, `--name=value` and flags; `--` ends options. Unknown options are usage errors. */
+export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
+  const parsed: ParsedArgs = { positionals: [], flags: new Set(), options: new Map() };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--') {
+      parsed.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-h') {
+      parsed.flags.add('--help');
+      continue;
+    }
+    if (!arg.startsWith('--') || arg === '-') {
+      parsed.positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (spec.flags.includes(name)) {
+      if (eq >= 0) throw new UsageError(`${name} takes no value, got ${JSON.stringify(arg)}`);
+      parsed.flags.add(name);
+    } else if (spec.options.includes(name)) {
+      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      parsed.options.set(name, [...(parsed.options.get(name) ?? []), value]);
+    } else {
+      throw new UsageError(`unknown option ${name}; expected one of ${[...spec.flags, ...spec.options].join(', ')}`);
+    }
+  }
+  return parsed;
+}
+
+/** The single value of an option, or undefined; a repeated single-valued option is a usage error. */
+export function single(args: ParsedArgs, name: string): string | undefined {
+  const values = args.options.get(name) ?? [];
+  if (values.length > 1) throw new UsageError(`${name} may be given once, got ${values.length} times`);
+  return values[0];
+}
+
+/** Writes to `--out` when given, else to stdout. */
+export function emit(text: string, out: string | undefined): void {
+  if (out) writeFileSync(out, text.endsWith('\n') ? text : `${text}\n`);
+  else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}

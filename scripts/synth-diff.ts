@@ -1,0 +1,60 @@
+/**
+ * Compares two synthesized cdktf outputs resource by resource, with the plan summary's counts, tables
+ * and Audit risk section. Needs no Terraform, state or credentials (works on pull requests from forks).
+ *
+ *   npm run --silent synth:diff -- <base cdktf.out> <head cdktf.out> [--out <file>] [--fail-on-risk]
+ *
+ * Exit codes: 0 success (whatever the risks), 1 with --fail-on-risk when risks exist,
+ * 2 usage error or unreadable input.
+ */
+import { EXIT_OK, EXIT_RISK, EXIT_USAGE, UsageError, emit, parseArgs, single } from './lib/review/cli';
+import { summariseSynthDiff } from './lib/review/summarise';
+import { SynthFormatError, readSynthOutput } from './lib/review/synth-output';
+
+export const HELP = `Usage: npm run --silent synth:diff -- <base cdktf.out> <head cdktf.out> [options]
+
+Compares two synthesized cdktf outputs (<dir>/stacks/<stack>/cdk.tf.json) resource by resource and
+writes GitHub markdown: an Audit risk section, then per stack the counts, a table of changed
+resources and attribute-level details. Stacks added or removed are reported. An existing empty
+base directory counts as "no stacks" (for a base branch that cannot be synthesized).
+
+Options:
+  --out <file>           Write the markdown to <file> instead of stdout.
+  --fail-on-risk         Exit 1 when the Audit risk section is not empty.
+  --full-plan-url <url>  Link shown when details are trimmed (e.g. the workflow run).
+  -h, --help             Show this help.
+
+Exit codes: 0 success (whatever the risks), 1 risks found with --fail-on-risk,
+            2 usage error or unreadable input.
+`;
+
+export function main(argv: readonly string[]): number {
+  try {
+    const args = parseArgs(argv, { flags: ['--help', '--fail-on-risk'], options: ['--out', '--full-plan-url'] });
+    if (args.flags.has('--help')) {
+      process.stdout.write(HELP);
+      return EXIT_OK;
+    }
+    if (args.positionals.length !== 2) {
+      throw new UsageError(`expected two directories, <base cdktf.out> and <head cdktf.out>, got ${args.positionals.length} argument(s)`);
+    }
+    const [baseDir, headDir] = args.positionals;
+    const result = summariseSynthDiff(readSynthOutput(baseDir), readSynthOutput(headDir), { fullPlanUrl: single(args, '--full-plan-url') });
+    emit(result.markdown, single(args, '--out'));
+    return args.flags.has('--fail-on-risk') && result.findings.length > 0 ? EXIT_RISK : EXIT_OK;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`synth-diff: ${error.message}\n\n${HELP}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof SynthFormatError) {
+      process.stderr.write(`synth-diff: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    // Anything else is input this tool could not make sense of; never let it look like exit 1 (risk found).
+    process.stderr.write(`synth-diff: could not process the input: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
