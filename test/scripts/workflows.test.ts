@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { REPO_ROOT } from '../support/run-script';
+import { REPO_ROOT, runScript } from '../support/run-script';
 
 interface Step {
   readonly id?: string;
@@ -116,6 +116,14 @@ describe.each(files)('%s', (file) => {
       expect(terraformSteps.length).toBeGreaterThan(0);
       for (const s of terraformSteps) expect(s['working-directory']).toBe('${{ env.STACK_DIR }}');
     }
+  });
+
+  it('the stacks:list script the matrix relies on prints every stack of the example configuration', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts['stacks:list']).toContain('scripts/list-stacks.ts');
+    const run = runScript('scripts/list-stacks.ts', []);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(['contoso-dev', 'contoso-prod', 'fabrikam-prod']);
   });
 
   it('installs with npm ci and tests before anything is synthesized', () => {
