@@ -4,6 +4,7 @@ import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespac
 import { EventhubNamespaceAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-namespace-authorization-rule';
 import { Construct } from 'constructs';
 import { AuditDataProtection, protectAuditData } from './audit-data-lock';
+import { NetworkRules, networkRulesProblems } from './internal/network';
 import { armIdPattern, parseArmId, Problem, ProblemList, throwIfProblems } from './internal/validation';
 
 /**
@@ -23,13 +24,6 @@ export const EVENT_HUB_LIMITS: Readonly<Record<EventHubSku, { maxRetentionDays: 
   Standard: { maxRetentionDays: 7, maxPartitions: 32, capacities: Array.from({ length: 40 }, (_, i) => i + 1) },
   Premium: { maxRetentionDays: 90, maxPartitions: 100, capacities: [1, 2, 4, 8, 16] },
 };
-
-export interface EventHubNetworkRules {
-  /** Public IPv4 addresses or CIDR ranges allowed to reach the namespace (the SIEM's egress). @default - none */
-  readonly ipRules?: readonly string[];
-  /** Subnet ids allowed through service endpoints. @default - none */
-  readonly subnetIds?: readonly string[];
-}
 
 export interface EventHubDestinationProps {
   /**
@@ -66,7 +60,7 @@ export interface EventHubDestinationProps {
   /** Consumer group for the SIEM. @default 'siem' */
   readonly consumerGroupName?: string;
   /** Network access: default-deny with trusted Microsoft services (which the Entra export needs) allowed. @default - no IP or subnet allowed */
-  readonly networkRules?: EventHubNetworkRules;
+  readonly networkRules?: NetworkRules;
   /** Protection against deletion (namespace). @default - none */
   readonly protection?: AuditDataProtection;
   /** Tags for the new namespace. @default - none */
@@ -78,8 +72,6 @@ const NAMESPACE_ID = armIdPattern('Microsoft.EventHub/namespaces');
 const NAMESPACE_NAME = /^[a-zA-Z][-a-zA-Z0-9]{4,48}[a-zA-Z0-9]$/;
 const HUB_NAME = /^[a-zA-Z0-9]([-._a-zA-Z0-9]{0,48}[a-zA-Z0-9])?$/;
 const CONSUMER_GROUP_NAME = /^[a-zA-Z0-9]([-._a-zA-Z0-9]{0,48}[a-zA-Z0-9])?$/;
-const IPV4_OR_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([0-9]|[12]\d|3[0-2]))?$/;
-const SUBNET_ID = /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
 
 export function eventHubDestinationProblems(props: EventHubDestinationProps): Problem[] {
   const p = new ProblemList();
@@ -108,8 +100,7 @@ export function eventHubDestinationProblems(props: EventHubDestinationProps): Pr
   p.integerInRange('messageRetentionInDays', props.messageRetentionInDays, 1, limits.maxRetentionDays, ` on the ${sku} tier`);
   p.matches('consumerGroupName', props.consumerGroupName, CONSUMER_GROUP_NAME, '1–50 letters, digits, ".", "-" or "_", starting and ending with a letter or digit');
   if (props.consumerGroupName !== undefined && props.consumerGroupName.toLowerCase() === '$default') p.add('consumerGroupName', props.consumerGroupName, 'a dedicated consumer group, not $Default');
-  (props.networkRules?.ipRules ?? []).forEach((ip, i) => p.matches(`networkRules.ipRules[${i}]`, ip, IPV4_OR_CIDR, 'an IPv4 address or CIDR range such as 203.0.113.0/24'));
-  (props.networkRules?.subnetIds ?? []).forEach((s, i) => p.matches(`networkRules.subnetIds[${i}]`, s, SUBNET_ID, 'a subnet ARM id'));
+  networkRulesProblems(p, props.networkRules);
   return p.items;
 }
 

@@ -4,3 +4,4 @@ export * from './entra-reader-app';
 export * from './event-hub-destination';
 export * from './log-analytics-destination';
 export * from './storage-archive-destination';
+export type { NetworkRules } from './internal/network';

@@ -5,6 +5,7 @@ import { StorageManagementPolicy, StorageManagementPolicyRule } from '@cdktf/pro
 import { Construct } from 'constructs';
 import { AuditDataProtection, protectAuditData } from './audit-data-lock';
 import { insightsContainerName } from './internal/log-categories';
+import { NetworkRules, networkRulesProblems } from './internal/network';
 import { armIdPattern, Problem, ProblemList, throwIfProblems } from './internal/validation';
 
 /** Replication types of a Standard general-purpose v2 account (azure-facts.md §3 `azurerm_storage_account`). */
@@ -21,13 +22,6 @@ export interface StorageImmutability {
    * @default false
    */
   readonly locked?: boolean;
-}
-
-export interface StorageNetworkRules {
-  /** Public IPv4 addresses or CIDR ranges allowed to read the archive. @default - none */
-  readonly ipRules?: readonly string[];
-  /** Subnet ids allowed through service endpoints. @default - none */
-  readonly subnetIds?: readonly string[];
 }
 
 export interface StorageArchiveDestinationProps {
@@ -73,7 +67,7 @@ export interface StorageArchiveDestinationProps {
    */
   readonly sharedAccessKeyEnabled?: boolean;
   /** Network access: default-deny with trusted Microsoft services (which the Entra export needs) allowed. @default - no IP or subnet allowed */
-  readonly networkRules?: StorageNetworkRules;
+  readonly networkRules?: NetworkRules;
   /** Protection against deletion (account). @default - none */
   readonly protection?: AuditDataProtection;
   /** Tags for the new account. @default - none */
@@ -82,7 +76,6 @@ export interface StorageArchiveDestinationProps {
 
 const ACCOUNT_ID = armIdPattern('Microsoft.Storage/storageAccounts');
 const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
-const IPV4_OR_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([0-9]|[12]\d|3[0-2]))?$/;
 /** Lifecycle rules take at most 10 prefixes each (lifecycle-management-policy-structure.md). */
 const PREFIXES_PER_RULE = 10;
 
@@ -106,7 +99,7 @@ export function storageArchiveDestinationProblems(props: StorageArchiveDestinati
       p.add('retentionInDays', retention, `at least immutability.periodInDays (${props.immutability.periodInDays}): Azure cannot delete immutable blobs`);
     }
   }
-  (props.networkRules?.ipRules ?? []).forEach((ip, i) => p.matches(`networkRules.ipRules[${i}]`, ip, IPV4_OR_CIDR, 'an IPv4 address or CIDR range such as 203.0.113.0/24'));
+  networkRulesProblems(p, props.networkRules);
   if (new Set(props.categories).size !== props.categories.length) p.add('categories', props.categories, 'each category once');
   return p.items;
 }
