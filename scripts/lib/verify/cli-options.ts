@@ -1,0 +1,227 @@
+import { parseArgs } from 'node:util';
+import { CLOUD_NAMES, type CloudName, type EndpointOverrides } from './clouds';
+import { CREDENTIAL_KINDS, type CredentialKind } from './credential';
+import { parseIsoDuration } from './duration';
+import { ConfigError } from './errors';
+import type { LocationOverrides } from './outputs';
+
+export type OutputFormat = 'table' | 'json' | 'markdown';
+
+export interface CliOptions {
+  readonly help: boolean;
+  readonly stack: string;
+  readonly cdktfOut: string;
+  readonly outputsFile?: string;
+  readonly overrides: LocationOverrides;
+  readonly since: string;
+  readonly sinceMs: number;
+  readonly wait: boolean;
+  readonly timeout: string;
+  readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
+  readonly canary: boolean;
+  readonly credential: CredentialKind;
+  readonly cloud: CloudName;
+  readonly endpoints: EndpointOverrides;
+  readonly format: OutputFormat;
+  /** Checks not to run (`--skip`). */
+  readonly skip: readonly SkippableCheck[];
+}
+
+export type SkippableCheck = 'diagnostic-settings' | 'log-analytics' | 'event-hub' | 'storage';
+export const SKIPPABLE_CHECKS: readonly SkippableCheck[] = ['diagnostic-settings', 'log-analytics', 'event-hub', 'storage'];
+
+export const HELP = `Usage: npm run verify -- --stack <tenant>-<environment> [options]
+
+Proves that every Entra ID log category the stack routes really arrives in every destination, and how late.
+What is expected comes from cdktf.out/stacks/<stack>/cdk.tf.json (run \`npm run synth\` first); where the
+destinations are comes from the stack outputs (\`terraform output -json\` in the stack directory, or --outputs).
+
+Checks (each reported per category and destination):
+  diagnostic-settings  the tenant's Entra diagnostic settings match the stack (setting, categories, destinations)
+                       GET {arm}/providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01
+  log-analytics        rows per routed table in the window, newest TimeGenerated, ingestion latency p50/p95
+                       (one \`union withsource=SourceTable isfuzzy=true ...\` query)
+  event-hub            Azure Monitor metric IncomingMessages on the namespace, per hub (EntityName dimension)
+  storage              insights-logs-<category> containers exist and hold a blob modified in the window
+  canary (--canary)    updates the canary application's notes through Microsoft Graph ("Update application"
+                       in AuditLogs) and waits for that event in each destination, reporting end-to-end latency
+
+Stack and locations:
+  --stack <name>                  stack to verify (required), e.g. contoso-prod
+  --cdktf-out <dir>               synth output directory (default: cdktf.out)
+  --outputs <file>                file holding \`terraform output -json\` (default: run terraform in the stack directory)
+  --workspace-id <guid>           Log Analytics workspace GUID (overrides output log_analytics_workspace_id)
+  --eventhub-namespace-id <id>    Event Hubs namespace ARM id (overrides eventhub_namespace_id)
+  --eventhub-name <name>          event hub name (overrides eventhub_name)
+  --storage-account-id <id>       storage account ARM id (overrides storage_account_id)
+  --tenant-id <guid>              tenant GUID, narrows storage listings (overrides tenant_id)
+  --canary-app-object-id <guid>   canary application object id (overrides canary_application_object_id)
+
+Timing:
+  --since <ISO-8601 duration>     look-back window (default: PT1H), e.g. PT30M, PT6H, P1D
+  --wait                          poll until everything has arrived (first routing can take hours, up to days;
+                                  steady state minutes); a progress line is shown when stderr is a terminal
+  --timeout <ISO-8601 duration>   give up waiting after this long, exit 3 (default: PT30M); applies to --wait and --canary
+  --poll-interval <duration>      time between polls (default: PT30S)
+  --canary                        run the canary (needs the canary app: see docs/verify.md)
+  --skip <check>[,<check>]        do not run these checks: diagnostic-settings, log-analytics, event-hub, storage
+                                  (e.g. diagnostic-settings where the identity is a service principal, which
+                                  the microsoft.aadiam API does not support); repeatable
+
+Sign-in and endpoints:
+  --credential <kind>             default | azure-cli | environment | managed-identity | workload-identity
+                                  (default: DefaultAzureCredential)
+  --cloud <name>                  AzureCloud | AzureUSGovernment | AzureChinaCloud (default: AzureCloud)
+  --authority-host <url>          Microsoft Entra authority (e.g. https://login.microsoftonline.us)
+  --arm-endpoint <url>            Azure Resource Manager (e.g. https://management.usgovcloudapi.net)
+  --logs-endpoint <url>           Log Analytics query API, with version (e.g. https://api.loganalytics.us/v1)
+  --blob-endpoint <url>           blob endpoint of the storage account (private endpoints)
+  --graph-endpoint <url>          Microsoft Graph root (e.g. https://graph.microsoft.us)
+  AZURE_STORAGE_CONNECTION_STRING when set, storage is read with it instead of the credential
+
+Output:
+  (default)                       a table
+  --json                          JSON, schema scripts/lib/verify/report.schema.json (schemaVersion 1)
+  --markdown                      Markdown for a GitHub job summary
+  -h, --help                      this help
+
+Exit codes:
+  0  every expected category arrived in every destination (and the canary, with --canary)
+  1  something is missing or stale
+  2  configuration, authentication or permission error (the missing role or permission is named),
+     or an answer from Azure this tool cannot read
+  3  timeout (--wait or --canary) before everything arrived
+
+Tokens, keys, secrets and connection strings are never printed.
+`;
+
+const ARGS = {
+  help: { type: 'boolean', short: 'h' },
+  stack: { type: 'string' },
+  'cdktf-out': { type: 'string' },
+  outputs: { type: 'string' },
+  'workspace-id': { type: 'string' },
+  'eventhub-namespace-id': { type: 'string' },
+  'eventhub-name': { type: 'string' },
+  'storage-account-id': { type: 'string' },
+  'tenant-id': { type: 'string' },
+  'canary-app-object-id': { type: 'string' },
+  since: { type: 'string' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'poll-interval': { type: 'string' },
+  canary: { type: 'boolean' },
+  credential: { type: 'string' },
+  cloud: { type: 'string' },
+  'authority-host': { type: 'string' },
+  'arm-endpoint': { type: 'string' },
+  'logs-endpoint': { type: 'string' },
+  'blob-endpoint': { type: 'string' },
+  'graph-endpoint': { type: 'string' },
+  json: { type: 'boolean' },
+  markdown: { type: 'boolean' },
+  skip: { type: 'string', multiple: true },
+} as const;
+
+/** Parses argv (without node and script); collects every mistake into one ConfigError. */
+export function parseCliOptions(argv: readonly string[]): CliOptions {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    values = parseArgs({ args: [...argv], options: ARGS, strict: true, allowPositionals: false }).values as Record<string, string | boolean | string[] | undefined>;
+  } catch (error) {
+    throw new ConfigError('InvalidArguments', `${(error as Error).message}; see --help`);
+  }
+  const str = (name: string): string | undefined => values[name] as string | undefined;
+  if (values.help) return { ...defaults(), help: true };
+  const problems: string[] = [];
+  const duration = (name: string, fallback: string): [string, number] => {
+    const text = str(name) ?? fallback;
+    const ms = parseIsoDuration(text);
+    if (ms === undefined || ms <= 0) {
+      problems.push(`--${name} must be a positive ISO-8601 duration such as PT1H or P1D, got ${JSON.stringify(text)}`);
+      return [text, 1];
+    }
+    return [text, ms];
+  };
+  const stack = str('stack');
+  if (!stack) problems.push('--stack <name> is required (the stack directory under cdktf.out/stacks)');
+  else if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(stack)) problems.push(`--stack must be a stack name, got ${JSON.stringify(stack)}`);
+  const [since, sinceMs] = duration('since', 'PT1H');
+  const [timeout, timeoutMs] = duration('timeout', 'PT30M');
+  const [, pollIntervalMs] = duration('poll-interval', 'PT30S');
+  const credential = (str('credential') ?? 'default') as CredentialKind;
+  if (!CREDENTIAL_KINDS.includes(credential)) problems.push(`--credential must be one of ${CREDENTIAL_KINDS.join(', ')}, got ${JSON.stringify(credential)}`);
+  const cloud = (str('cloud') ?? 'AzureCloud') as CloudName;
+  if (!CLOUD_NAMES.includes(cloud)) problems.push(`--cloud must be one of ${CLOUD_NAMES.join(', ')}, got ${JSON.stringify(cloud)}`);
+  const endpoints: Record<string, string | undefined> = {};
+  for (const [flag, key, httpsOnly] of [
+    ['authority-host', 'authorityHost', true],
+    ['arm-endpoint', 'armEndpoint', true],
+    ['logs-endpoint', 'logsEndpoint', true],
+    ['blob-endpoint', 'blobEndpoint', false],
+    ['graph-endpoint', 'graphEndpoint', true],
+  ] as const) {
+    const value = str(flag);
+    if (value === undefined) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      problems.push(`--${flag} must be a URL, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    if (httpsOnly && url.protocol !== 'https:') problems.push(`--${flag} must be https:// (a bearer token is sent to it), got ${url.protocol}//`);
+    endpoints[key] = value;
+  }
+  if (values.json && values.markdown) problems.push('--json and --markdown cannot be combined');
+  const skip = ((values.skip as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  for (const s of skip) {
+    if (!SKIPPABLE_CHECKS.includes(s as SkippableCheck)) problems.push(`--skip takes ${SKIPPABLE_CHECKS.join(', ')}, got ${JSON.stringify(s)}`);
+  }
+  const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  for (const flag of ['workspace-id', 'tenant-id', 'canary-app-object-id']) {
+    const value = str(flag);
+    if (value !== undefined && !guid.test(value)) problems.push(`--${flag} must be a GUID, got ${JSON.stringify(value)}`);
+  }
+  for (const flag of ['eventhub-namespace-id', 'storage-account-id']) {
+    const value = str(flag);
+    if (value !== undefined && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/i.test(value)) {
+      problems.push(`--${flag} must be an ARM resource id (/subscriptions/<sub>/resourceGroups/<rg>/providers/<type>/<name>), got ${JSON.stringify(value)}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError('InvalidArguments', `${problems.join('; ')}; see --help`);
+  return {
+    help: false,
+    stack: stack as string,
+    cdktfOut: str('cdktf-out') ?? 'cdktf.out',
+    outputsFile: str('outputs'),
+    overrides: {
+      workspaceId: str('workspace-id'),
+      eventHubNamespaceId: str('eventhub-namespace-id'),
+      eventHubName: str('eventhub-name'),
+      storageAccountId: str('storage-account-id'),
+      tenantId: str('tenant-id'),
+      canaryApplicationObjectId: str('canary-app-object-id'),
+    },
+    since,
+    sinceMs,
+    wait: values.wait === true,
+    timeout,
+    timeoutMs,
+    pollIntervalMs,
+    canary: values.canary === true,
+    credential,
+    cloud,
+    endpoints,
+    format: values.json ? 'json' : values.markdown ? 'markdown' : 'table',
+    skip: [...new Set(skip)] as SkippableCheck[],
+  };
+}
+
+function defaults(): CliOptions {
+  return {
+    help: false, stack: '', cdktfOut: 'cdktf.out', overrides: {}, since: 'PT1H', sinceMs: 3_600_000, wait: false,
+    timeout: 'PT30M', timeoutMs: 1_800_000, pollIntervalMs: 30_000, canary: false, credential: 'default', cloud: 'AzureCloud', endpoints: {}, format: 'table', skip: [],
+  };
+}

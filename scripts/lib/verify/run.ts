@@ -1,0 +1,154 @@
+import { type CanaryState, canaryResults, pollCanary, startCanary } from './checks/canary';
+import { checkDiagnosticSettings } from './checks/diagnostic-settings';
+import { checkEventHub } from './checks/event-hub';
+import { checkLogAnalytics } from './checks/log-analytics';
+import { checkStorage } from './checks/storage';
+import type { VerifyClients } from './clients';
+import type { CheckContext } from './context';
+import { formatDuration } from './duration';
+import type { Expectations } from './expectations';
+import type { Locations } from './outputs';
+import { toProblem } from './problems';
+import { type CheckKind, type CheckResult, type Destination, outcomeOf, type Problem, result, SCHEMA_VERSION, type VerifyReport } from './report';
+import type { RetryContext } from './retry';
+
+export interface RunSettings {
+  readonly stack: string;
+  /** `--since` as given, and in milliseconds. */
+  readonly since: string;
+  readonly sinceMs: number;
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
+  readonly canary: boolean;
+  /** Checks not to run; each gets one `skipped` line. @default [] */
+  readonly skip?: readonly CheckKind[];
+}
+
+/** The outside world, injected: tests pass a fake clock whose `sleep` moves time forward. */
+export interface RunEnvironment {
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly randomId: () => string;
+  /** Called with a one-line status while waiting; the CLI passes it only when stderr is a TTY. */
+  readonly progress?: (line: string) => void;
+  /** Strings that must never appear in the report (connection string, secrets from the environment). */
+  readonly secrets?: readonly string[];
+}
+
+const CHECKS: ReadonlyArray<[CheckKind, (ctx: CheckContext) => Promise<CheckResult[]>]> = [
+  ['diagnostic-settings', checkDiagnosticSettings],
+  ['log-analytics', checkLogAnalytics],
+  ['event-hub', checkEventHub],
+  ['storage', checkStorage],
+];
+
+async function runChecks(ctx: CheckContext, secrets: readonly string[], skip: readonly CheckKind[]): Promise<{ checks: CheckResult[]; problems: Problem[] }> {
+  const checks: CheckResult[] = [];
+  const problems: Problem[] = [];
+  for (const [kind, check] of CHECKS) {
+    if (skip.includes(kind)) {
+      const destination: Destination = kind === 'log-analytics' || kind === 'event-hub' || kind === 'storage' ? kind : 'tenant';
+      checks.push(result({ check: kind, destination, status: 'skipped', message: 'skipped (--skip)' }));
+      continue;
+    }
+    try {
+      checks.push(...(await check(ctx)));
+    } catch (error) {
+      problems.push(toProblem(kind, error, secrets));
+    }
+  }
+  return { checks, problems };
+}
+
+/**
+ * Runs the checks once, or with `--wait` until everything has arrived or `--timeout` has passed;
+ * with `--canary` it first makes the canary change, then polls the destinations for it until seen or timed out.
+ * A problem (exit 2) ends the run at once: waiting does not fix a missing role.
+ */
+export async function runVerification(input: {
+  readonly settings: RunSettings;
+  readonly expectations: Expectations;
+  readonly locations: Locations;
+  readonly clients: VerifyClients;
+  readonly env: RunEnvironment;
+}): Promise<VerifyReport> {
+  const { settings, env } = input;
+  const secrets = env.secrets ?? [];
+  const retry: RetryContext = { sleep: env.sleep, random: env.random, now: env.now };
+  const startedAt = env.now();
+  const deadline = startedAt.getTime() + settings.timeoutMs;
+  const contextAt = (end: Date): CheckContext => ({
+    stack: settings.stack,
+    clients: input.clients,
+    expectations: input.expectations,
+    locations: input.locations,
+    window: { start: new Date(end.getTime() - settings.sinceMs), end },
+    retry,
+  });
+
+  let ctx = contextAt(startedAt);
+  let canary: CanaryState | undefined;
+  const canaryProblems: Problem[] = [];
+  if (settings.canary) {
+    try {
+      canary = await startCanary(ctx, env.now, env.randomId);
+    } catch (error) {
+      canaryProblems.push(toProblem('canary', error, secrets));
+    }
+  }
+
+  let attempts = 0;
+  let timedOut = false;
+  let checks: CheckResult[] = [];
+  let problems: Problem[] = [];
+  for (;;) {
+    const rerun = attempts === 0 || (settings.wait && checks.some((c) => c.status === 'fail'));
+    attempts++;
+    ctx = contextAt(env.now());
+    if (rerun) ({ checks, problems } = await runChecks(ctx, secrets, settings.skip ?? []));
+    if (canary && canary.pending.size > 0 && canaryProblems.length === 0) {
+      try {
+        await pollCanary(ctx, canary, env.now());
+      } catch (error) {
+        canaryProblems.push(toProblem('canary', error, secrets));
+      }
+    }
+    if (problems.length > 0 || canaryProblems.length > 0) break;
+    const regularPending = settings.wait ? checks.filter((c) => c.status === 'fail').length : 0;
+    const canaryPending = canary?.pending.size ?? 0;
+    if (regularPending === 0 && canaryPending === 0) break;
+    const now = env.now().getTime();
+    if (now + settings.pollIntervalMs > deadline) {
+      timedOut = true;
+      break;
+    }
+    env.progress?.(
+      `waiting: ${checks.length - regularPending}/${checks.length} checks passing` +
+        (canary ? `, canary pending in ${[...canary.pending].join(', ') || 'none'}` : '') +
+        `; ${formatDuration(now - startedAt.getTime())} elapsed, timeout in ${formatDuration(deadline - now)}`,
+    );
+    await env.sleep(settings.pollIntervalMs);
+  }
+
+  const end = env.now();
+  const allChecks = canary ? [...checks, ...canaryResults(canary, end.getTime() - canary.changedAt.getTime())] : checks;
+  const allProblems = [...canaryProblems, ...problems];
+  const { outcome, exitCode } = outcomeOf(allChecks, allProblems, timedOut);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'entra-audit-verify',
+    stack: settings.stack,
+    generatedAt: end.toISOString(),
+    since: settings.since,
+    windowStart: ctx.window.start.toISOString(),
+    windowEnd: ctx.window.end.toISOString(),
+    outcome,
+    exitCode,
+    attempts,
+    checks: allChecks,
+    problems: allProblems,
+    canary: canary?.info ?? null,
+  };
+}

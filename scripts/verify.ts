@@ -1,0 +1,34 @@
+/**
+ * `npm run verify -- --stack <tenant>-<environment> [options]`: proves Entra logs arrive in every
+ * destination the stack routes them to. Thin entry; everything lives in scripts/lib/verify/ (see --help
+ * and docs/verify.md).
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { main } from './lib/verify/main';
+
+const run = promisify(execFile);
+
+main(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTTY: process.stderr.isTTY === true,
+  readFile: (file) => readFile(file, 'utf8'),
+  exec: async (file, args, options) => (await run(file, [...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 })).stdout,
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+  randomId: randomUUID,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`verify: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

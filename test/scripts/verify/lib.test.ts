@@ -1,0 +1,218 @@
+/** The pure modules behind `npm run verify`, one describe per file. */
+import { hubTargets, metricInterval, namespaceId } from '../../../scripts/lib/verify/checks/event-hub';
+import { buildArrivalQuery } from '../../../scripts/lib/verify/checks/log-analytics';
+import { dayPrefixes } from '../../../scripts/lib/verify/checks/storage';
+import { parseCliOptions } from '../../../scripts/lib/verify/cli-options';
+import { blobEndpointFor, resolveEndpoints } from '../../../scripts/lib/verify/clouds';
+import { createCredential } from '../../../scripts/lib/verify/credential';
+import type { CheckContext } from '../../../scripts/lib/verify/context';
+import { formatDuration, parseIsoDuration } from '../../../scripts/lib/verify/duration';
+import { ConfigError, HttpStatusError } from '../../../scripts/lib/verify/errors';
+import { categoriesFor, readExpectations } from '../../../scripts/lib/verify/expectations';
+import { applyOverrides, parseOutputs, readTerraformOutputs } from '../../../scripts/lib/verify/outputs';
+import { redact } from '../../../scripts/lib/verify/redact';
+import { outcomeOf, result } from '../../../scripts/lib/verify/report';
+import { retryAfterMs, withRetry } from '../../../scripts/lib/verify/retry';
+import { outputsJson, synthJson } from './support/harness';
+
+const throwsConfig = (fn: () => unknown): ConfigError => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('duration', () => {
+  test.each([['PT1H', 3_600_000], ['PT30M', 1_800_000], ['P1D', 86_400_000], ['P1DT12H', 129_600_000], ['PT0.5S', 500], ['pt90m', 5_400_000], ['P1W', 604_800_000]])('%s', (text, ms) => {
+    expect(parseIsoDuration(text)).toBe(ms);
+  });
+  test.each(['1h', 'P', 'PT', 'P1M', 'P1Y', '', 'PT1H30'])('refuses %j', (text) => expect(parseIsoDuration(text)).toBeUndefined());
+  test('formats', () => expect([45_000, 190_000, 7_500_000, 100_000_000].map(formatDuration)).toEqual(['45s', '3m 10s', '2h 5m', '1d 3h']));
+});
+
+describe('expectations (cdk.tf.json)', () => {
+  test('reads settings, categories and destination references', () => {
+    const e = readExpectations(JSON.stringify(synthJson()), 'cdk.tf.json');
+    expect(e.settings).toEqual([expect.objectContaining({ name: 'entra-audit-test', categories: ['AuditLogs', 'SignInLogs'], eventHubName: '${azurerm_eventhub.Entra.name}' })]);
+    expect(categoriesFor(e, 'storage')).toEqual(['AuditLogs', 'SignInLogs']);
+  });
+  test('categories per destination come from the settings that route there', () => {
+    const doc = {
+      resource: {
+        azurerm_monitor_aad_diagnostic_setting: {
+          a: { name: 'a', enabled_log: [{ category: 'AuditLogs' }], log_analytics_workspace_id: 'x' },
+          b: { name: 'b', enabled_log: [{ category: 'SignInLogs' }, { category: 'AuditLogs' }], storage_account_id: 'y' },
+        },
+      },
+    };
+    const e = readExpectations(JSON.stringify(doc), 'f');
+    expect(categoriesFor(e, 'log-analytics')).toEqual(['AuditLogs']);
+    expect(categoriesFor(e, 'storage')).toEqual(['SignInLogs', 'AuditLogs']);
+    expect(categoriesFor(e, 'event-hub')).toEqual([]);
+  });
+  test('fails on a stack without settings, a setting without destination or logs, and non-JSON', () => {
+    expect(throwsConfig(() => readExpectations('{"resource":{}}', 'f')).code).toBe('NoDiagnosticSettings');
+    expect(throwsConfig(() => readExpectations(JSON.stringify({ resource: { azurerm_monitor_aad_diagnostic_setting: { s: { name: 'n', enabled_log: [{ category: 'AuditLogs' }] } } } }), 'f')).message).toContain('no destination');
+    expect(throwsConfig(() => readExpectations(JSON.stringify({ resource: { azurerm_monitor_aad_diagnostic_setting: { s: { name: 'n', enabled_log: [], storage_account_id: 'x' } } } }), 'f')).message).toContain('azurerm_monitor_aad_diagnostic_setting.s.enabled_log');
+    expect(throwsConfig(() => readExpectations('nope', 'f')).message).toContain('run `npm run synth` again');
+  });
+});
+
+describe('outputs', () => {
+  test('reads the contract outputs and lets flags win', () => {
+    const loc = parseOutputs(JSON.stringify(outputsJson('7f000000-0000-4000-8000-000000000001')), 'o');
+    expect(loc).toMatchObject({ workspaceId: '6c9d6f5e-2b1a-4c3d-9e8f-0a1b2c3d4e5f', eventHubName: 'entra-logs', diagnosticSettingNames: ['entra-audit-test'] });
+    expect(applyOverrides(loc, { eventHubName: 'other', workspaceId: undefined }).eventHubName).toBe('other');
+    expect(applyOverrides(loc, { workspaceId: undefined }).workspaceId).toBe(loc.workspaceId);
+  });
+  test('an absent output is simply unknown; a wrongly typed one is an error', () => {
+    expect(parseOutputs('{}', 'o')).toEqual({});
+    expect(throwsConfig(() => parseOutputs(JSON.stringify({ eventhub_name: { value: 3 } }), 'o')).message).toContain('eventhub_name should be a string, got 3');
+    expect(throwsConfig(() => parseOutputs('[1]', 'o')).code).toBe('OutputsInvalid');
+  });
+  test('runs terraform output -json in the stack directory, and says what to do without terraform', async () => {
+    const calls: unknown[] = [];
+    await readTerraformOutputs('/s', async (file, args, options) => {
+      calls.push([file, args, options.cwd]);
+      return '{}';
+    });
+    expect(calls).toEqual([['terraform', ['output', '-json'], '/s']]);
+    await expect(readTerraformOutputs('/s', async () => {
+      throw Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' });
+    })).rejects.toThrow('terraform is not installed); pass --outputs <file>');
+  });
+});
+
+describe('clouds', () => {
+  test('each cloud has its own endpoints and scopes', () => {
+    expect(resolveEndpoints('AzureUSGovernment')).toMatchObject({ armEndpoint: 'https://management.usgovcloudapi.net', logsEndpoint: 'https://api.loganalytics.us/v1', graphEndpoint: 'https://graph.microsoft.us', authorityHost: 'https://login.microsoftonline.us', customAuthority: false });
+    expect(resolveEndpoints('AzureChinaCloud')).toMatchObject({ armEndpoint: 'https://management.chinacloudapi.cn', logsScope: 'https://api.loganalytics.azure.cn/.default', graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn' });
+    expect(blobEndpointFor(resolveEndpoints('AzureCloud'), 'staudit')).toBe('https://staudit.blob.core.windows.net');
+  });
+  test('overrides change endpoints, never scopes', () => {
+    const e = resolveEndpoints('AzureCloud', { armEndpoint: 'https://127.0.0.1:8443/', authorityHost: 'https://127.0.0.1:8443', blobEndpoint: 'https://pe.example/' });
+    expect(e).toMatchObject({ armEndpoint: 'https://127.0.0.1:8443', armScope: 'https://management.azure.com/.default', customAuthority: true });
+    expect(blobEndpointFor(e, 'staudit')).toBe('https://pe.example');
+  });
+});
+
+describe('credential', () => {
+  test('each --credential kind builds its @azure/identity class (nothing is requested until getToken)', () => {
+    const endpoints = resolveEndpoints('AzureCloud');
+    const env = { AZURE_TENANT_ID: '7f000000-0000-4000-8000-000000000001', AZURE_CLIENT_ID: '7f000000-0000-4000-8000-000000000002', AZURE_FEDERATED_TOKEN_FILE: '/dev/null' };
+    expect(Object.fromEntries((['default', 'azure-cli', 'environment', 'managed-identity', 'workload-identity'] as const).map((k) => [k, createCredential(k, endpoints, env).constructor.name]))).toEqual({
+      default: 'DefaultAzureCredential',
+      'azure-cli': 'AzureCliCredential',
+      environment: 'EnvironmentCredential',
+      'managed-identity': 'ManagedIdentityCredential',
+      'workload-identity': 'WorkloadIdentityCredential',
+    });
+  });
+});
+
+describe('cli options', () => {
+  test('defaults', () => {
+    expect(parseCliOptions(['--stack', 'contoso-prod'])).toMatchObject({ since: 'PT1H', sinceMs: 3_600_000, timeoutMs: 1_800_000, pollIntervalMs: 30_000, credential: 'default', cloud: 'AzureCloud', format: 'table', wait: false, canary: false, cdktfOut: 'cdktf.out' });
+  });
+  test('collects every mistake into one error', () => {
+    const error = throwsConfig(() => parseCliOptions(['--credential', 'magic', '--cloud', 'AzureGermany', '--arm-endpoint', 'http://127.0.0.1', '--json', '--markdown', '--workspace-id', 'ws']));
+    for (const text of ['--stack <name> is required', '--credential must be one of default, azure-cli', '--cloud must be one of', '--arm-endpoint must be https://', '--json and --markdown cannot be combined', '--workspace-id must be a GUID']) {
+      expect(error.message).toContain(text);
+    }
+  });
+  test('unknown flags are refused', () => expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--frobnicate'])).message).toContain("Unknown option '--frobnicate'"));
+});
+
+describe('retry', () => {
+  const ctx = (sleeps: number[]) => ({ sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.25, now: () => new Date('2026-01-01T00:00:00Z') });
+  const failing = (statuses: number[], headers: Record<string, string> = {}) => {
+    let i = 0;
+    return async () => {
+      const s = statuses[i++];
+      if (s === undefined) return 'ok';
+      throw new HttpStatusError(s, headers, `status ${s}`);
+    };
+  };
+  test('backs off exponentially with full jitter on 5xx', async () => {
+    const sleeps: number[] = [];
+    await expect(withRetry('op', failing([500, 502, 503]), ctx(sleeps))).resolves.toBe('ok');
+    expect(sleeps).toEqual([250, 500, 1000]);
+  });
+  test('honours Retry-After as seconds or as an HTTP date, capped', async () => {
+    const sleeps: number[] = [];
+    await withRetry('op', failing([429], { 'retry-after': '12' }), ctx(sleeps));
+    await withRetry('op', failing([429], { 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }), ctx(sleeps));
+    await withRetry('op', failing([429], { 'retry-after': '86400' }), ctx(sleeps));
+    expect(sleeps).toEqual([12_000, 30_000, 60_000]);
+    expect(retryAfterMs(new HttpStatusError(429, { 'retry-after-ms': '1500' }, ''), new Date())).toBe(1500);
+  });
+  test('does not retry 4xx other than 429, and stops after maxAttempts', async () => {
+    const sleeps: number[] = [];
+    await expect(withRetry('op', failing([403]), ctx(sleeps))).rejects.toThrow('status 403');
+    await expect(withRetry('op', failing([500, 500, 500]), { ...ctx(sleeps), maxAttempts: 2 })).rejects.toThrow('status 500');
+    expect(sleeps).toEqual([250]);
+  });
+});
+
+describe('event hub targets', () => {
+  const ctxOf = (setting: Record<string, unknown>, locations: Record<string, string> = {}): CheckContext => ({
+    stack: 's',
+    clients: undefined as never,
+    expectations: readExpectations(JSON.stringify({ resource: { azurerm_monitor_aad_diagnostic_setting: { s: { name: 'n', enabled_log: [{ category: 'AuditLogs' }, { category: 'SignInLogs' }], ...setting } } } }), 'f'),
+    locations,
+    window: { start: new Date(0), end: new Date(3_600_000) },
+    retry: undefined as never,
+  });
+  test('without eventhub_name, one hub per category named insights-logs-<category>', () => {
+    expect(hubTargets(ctxOf({ eventhub_authorization_rule_id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns/authorizationRules/diag' }))).toEqual([
+      { hub: 'insights-logs-auditlogs', categories: ['AuditLogs'], shared: false },
+      { hub: 'insights-logs-signinlogs', categories: ['SignInLogs'], shared: false },
+    ]);
+  });
+  test('a named hub is shared; a referenced name comes from the outputs', () => {
+    const ctx = ctxOf({ eventhub_authorization_rule_id: '${x.id}', eventhub_name: '${azurerm_eventhub.e.name}' }, { eventHubName: 'entra', eventHubNamespaceId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns' });
+    expect(hubTargets(ctx)).toEqual([{ hub: 'entra', categories: ['AuditLogs', 'SignInLogs'], shared: true }]);
+    expect(() => hubTargets(ctxOf({ eventhub_authorization_rule_id: '${x.id}', eventhub_name: '${e.name}' }))).toThrow('pass --eventhub-name <name>');
+  });
+  test('the namespace comes from the outputs or a literal rule id', () => {
+    expect(namespaceId(ctxOf({ eventhub_authorization_rule_id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns/authorizationRules/diag' }))).toBe('/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns');
+    expect(() => namespaceId(ctxOf({ eventhub_authorization_rule_id: '${x.id}' }))).toThrow('pass --eventhub-namespace-id');
+  });
+  test('metric interval keeps the number of points bounded', () => {
+    expect([3_600_000, 86_400_000, 7 * 86_400_000, 90 * 86_400_000].map(metricInterval)).toEqual(['PT1M', 'PT1M', 'PT15M', 'PT6H']);
+  });
+});
+
+describe('queries and listings', () => {
+  test('one union query for all tables, refusing anything that is not a table name', () => {
+    expect(buildArrivalQuery(['AuditLogs', 'SigninLogs'])).toBe(
+      'union withsource=SourceTable isfuzzy=true AuditLogs, SigninLogs\n' +
+        '| extend IngestionDelaySeconds = (ingestion_time() - TimeGenerated) / 1s\n' +
+        '| summarize Rows = count(), NewestTimeGenerated = max(TimeGenerated), P50Seconds = percentile(IngestionDelaySeconds, 50), P95Seconds = percentile(IngestionDelaySeconds, 95) by SourceTable',
+    );
+    expect(() => buildArrivalQuery(['AuditLogs | take 1'])).toThrow('not a Log Analytics table name');
+  });
+  test('storage day prefixes cover the window and the hour before it', () => {
+    expect(dayPrefixes('t', new Date('2026-03-01T00:30:00Z'), new Date('2026-03-01T01:30:00Z'))).toEqual(['tenantId=t/y=2026/m=02/d=28/', 'tenantId=t/y=2026/m=03/d=01/']);
+    expect(dayPrefixes('t', new Date('2026-03-01T10:00:00Z'), new Date('2026-03-02T09:00:00Z'))).toEqual(['tenantId=t/y=2026/m=03/d=01/', 'tenantId=t/y=2026/m=03/d=02/']);
+  });
+});
+
+describe('report', () => {
+  const pass = result({ check: 'storage', destination: 'storage', status: 'pass', message: '' });
+  const fail = { ...pass, status: 'fail' as const };
+  const problem = { code: 'PermissionDenied', check: null, message: '', requiredPermission: 'x' };
+  test('exit codes: 2 beats 3 beats 1 beats 0', () => {
+    expect(outcomeOf([pass], [], false)).toEqual({ outcome: 'passed', exitCode: 0 });
+    expect(outcomeOf([pass, fail], [], false)).toEqual({ outcome: 'failed', exitCode: 1 });
+    expect(outcomeOf([fail], [], true)).toEqual({ outcome: 'timeout', exitCode: 3 });
+    expect(outcomeOf([fail], [problem], true)).toEqual({ outcome: 'error', exitCode: 2 });
+  });
+  test('redaction covers tokens, keys, signatures and given secrets', () => {
+    const text = redact('Authorization: Bearer abc.def-ghi AccountKey=Zm9v; x?sv=1&sig=abc%2B== client_secret=s3cr3t eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.sig my-password-123', ['my-password-123']);
+    expect(text).toBe('Authorization: Bearer [redacted] AccountKey=[redacted]; x?sv=1&sig=[redacted] client_secret=[redacted] [redacted-jwt] [redacted]');
+  });
+});
