@@ -71,7 +71,7 @@ export interface FailingPeriods {
 }
 
 /** The KQL types a detection parameter can have, and how each is written in the prelude. */
-export type ParameterType = 'string' | 'stringList' | 'int' | 'real' | 'bool' | 'timespan';
+export type ParameterType = 'string' | 'stringList' | 'cidrList' | 'int' | 'real' | 'bool' | 'timespan';
 export type ParameterValue = string | number | boolean | readonly string[];
 
 /** A named, typed value of a detection's query, declared with a default in the `.kql` file. */
@@ -156,6 +156,19 @@ export function kqlString(value: string): string {
   return `"${escaped}"`;
 }
 
+/** Whether `value` is an IPv4 or IPv6 address or CIDR range (`10.0.0.0/8`, `2001:db8::/32`). */
+export function isCidr(value: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(value);
+  if (v4) {
+    return v4.slice(1, 5).every((o) => Number(o) <= 255) && (v4[5] === undefined || Number(v4[5]) <= 32);
+  }
+  const v6 = /^([0-9A-Fa-f:]+)(?:\/(\d{1,3}))?$/.exec(value);
+  if (!v6 || !v6[1].includes(':') || (v6[2] !== undefined && Number(v6[2]) > 128)) return false;
+  const doubleColons = v6[1].split('::').length - 1;
+  const groups = v6[1].split(':').filter((g) => g !== '');
+  return doubleColons <= 1 && groups.every((g) => g.length <= 4) && (doubleColons === 1 ? groups.length < 8 : groups.length === 8);
+}
+
 /**
  * Why `value` is not a valid value of a parameter of type `type`, or undefined when it is.
  * The text is phrased as the "expected" part of an error message.
@@ -168,6 +181,10 @@ export function parameterTypeProblem(type: ParameterType, value: unknown): strin
       return Array.isArray(value) && value.every((v) => typeof v === 'string')
         ? undefined
         : 'a list of strings, e.g. ["a", "b"]';
+    case 'cidrList':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string' && isCidr(v))
+        ? undefined
+        : 'a list of IPv4 or IPv6 addresses or CIDR ranges, e.g. ["203.0.113.0/24", "2001:db8::/32"]';
     case 'int':
       return typeof value === 'number' && Number.isSafeInteger(value) ? undefined : 'a whole number';
     case 'real':
@@ -187,6 +204,7 @@ export function kqlLiteral(type: ParameterType, value: ParameterValue): string {
     case 'string':
       return kqlString(value as string);
     case 'stringList':
+    case 'cidrList':
       return `dynamic([${(value as readonly string[]).map(kqlString).join(', ')}])`;
     case 'int':
       return String(value);
@@ -248,8 +266,8 @@ export function parseQueryFile(text: string): ParsedQueryFile {
 }
 
 /**
- * The query sent to Azure: the file's comments, then one generated `let` line per parameter with
- * the configured value (in the file's order), then the file's body. Throws when the file's
+ * The query sent to Azure: a one-line comment naming the detection, then one generated `let` line
+ * per parameter with the configured value (in the file's order), then the file's body. Throws when the file's
  * parameter block and `parameters` do not name the same parameters (a catalog bug).
  */
 export function renderQuery(
@@ -270,5 +288,17 @@ export function renderQuery(
     const def = parameters[p.name];
     return parameterLine(p.name, def.type, values[p.name] ?? def.default);
   });
-  return [...parsed.header, ...prelude, ...parsed.body].join('\n').trim() + '\n';
+  // The header comments (sources, explanations) stay in the repository; Azure gets a one-line marker.
+  const marker = `// ${key}: Entra ID alert catalog (EntraAlertRules), parameters set by configuration`;
+  return [marker, ...prelude, ...parsed.body].join('\n').trim() + '\n';
+}
+
+/**
+ * Escapes Terraform template sequences so that a string reaches Azure literally: in Terraform
+ * strings `${` and `%{` start interpolations and directives, `$${` and `%%{` are their literal
+ * forms (developer.hashicorp.com/terraform/language/expressions/strings, "Escape sequences").
+ * cdktf does not escape plain strings, so a KQL literal such as "${x}" would otherwise be interpolated.
+ */
+export function escapeTerraformTemplate(text: string): string {
+  return text.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
 }

@@ -18,6 +18,7 @@
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { runInThisContext } from 'vm';
 
 /** One problem found in a query. Line and column are 1-based. */
 export interface KqlDiagnostic {
@@ -91,12 +92,19 @@ let runtime: KustoRuntime | undefined;
 function loadRuntime(): KustoRuntime {
   if (runtime) return runtime;
   // Side-effect scripts, in this order; they define the globals Bridge, System and Kusto
-  // (reference/kusto-language-service.md "Loading").
-  require('@kusto/language-service-next/bridge.min.js');
-  require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
-  const g = globalThis as Any;
-  const Kusto = g.Kusto;
-  const Bridge = g.Bridge;
+  // (reference/kusto-language-service.md "Loading"). They are run with vm.runInThisContext, i.e.
+  // in Node's main context even when this module itself runs inside a sandbox such as a jest test
+  // environment: the Bridge.NET runtime reads globals constantly, which is about twice as slow
+  // through a sandbox's global proxy, and a process then loads the service only once.
+  const realm = (code: string): Any => runInThisContext(code);
+  if (realm('typeof Kusto') === 'undefined' || realm('typeof Bridge') === 'undefined') {
+    for (const script of ['bridge.min.js', 'Kusto.Language.Bridge.min.js']) {
+      const path = require.resolve(`@kusto/language-service-next/${script}`);
+      runInThisContext(readFileSync(path, 'utf8'), { filename: path });
+    }
+  }
+  const Kusto = realm('Kusto');
+  const Bridge = realm('Bridge');
   const Symbols = Kusto.Language.Symbols;
   const tables: Any[] = [];
   for (const schema of logTableSchemas().values()) {
@@ -179,6 +187,30 @@ export function validateKql(query: string, options: ValidateKqlOptions = {}): Kq
   );
 
   return out.sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
+}
+
+/**
+ * Names of the known tables a query reads (sorted, without duplicates), found by binding it: the
+ * table references of the syntax tree, wherever they appear (union legs, joins, `let` bodies).
+ */
+export function referencedTables(query: string): string[] {
+  const { Kusto, globals } = loadRuntime();
+  const code = Kusto.Language.KustoCode.ParseAndAnalyze(query, globals);
+  const Syntax = Kusto.Language.Syntax;
+  const Symbols = Kusto.Language.Symbols;
+  const names = new Set<string>();
+  Syntax.SyntaxElement.WalkNodes(
+    code.Syntax,
+    (node: Any) => {
+      if (!(node instanceof Syntax.NameReference)) return;
+      const symbol = node.ReferencedSymbol;
+      if (symbol && symbol.Kind === Symbols.SymbolKind.Table && logTableSchemas().has(String(symbol.Name))) {
+        names.add(String(symbol.Name));
+      }
+    },
+    null,
+  );
+  return [...names].sort();
 }
 
 /** `line:column: message (code)` for one diagnostic. */

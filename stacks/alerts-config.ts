@@ -1,0 +1,264 @@
+/**
+ * The per-environment `alerts:` section of the YAML configuration, validated with zod, and its
+ * translation into {@link EntraAlertRulesProps}. Zod checks shapes, value sets and ranges here;
+ * cross-field rules (routing, look-back, parameter types, KQL) are checked by the construct, which
+ * reports them with the same setting names.
+ *
+ * ```yaml
+ * alerts:
+ *   enabled: true
+ *   actionGroups:
+ *     - key: soc
+ *       shortName: soc
+ *       emailReceivers: [{ name: soc-mail, emailAddress: soc@example.com }]
+ *       webhookReceivers: [{ name: soar, serviceUri: https://soar.example.com/hooks/entra }]
+ *   disabled: [high-risk-service-principal]
+ *   overrides:
+ *     brute-force-single-account:
+ *       severity: 1
+ *       parameters: { failureThreshold: 30 }
+ *   customDetections:
+ *     - key: risky-app-sign-in
+ *       displayName: Sign-in to a sensitive app from outside the office
+ *       severity: 2
+ *       query: |
+ *         SigninLogs | where AppDisplayName == "Payroll" and ResultType == "0"
+ * ```
+ */
+import { z } from 'zod';
+import { DETECTION_KEYS } from '../constructs/entra-alert-rules/catalog';
+import {
+  AGGREGATIONS,
+  AlertSeverity,
+  DIMENSION_OPERATORS,
+  EVALUATION_FREQUENCIES,
+  MUTE_DURATIONS,
+  OPERATORS,
+  WINDOW_DURATIONS,
+} from '../constructs/entra-alert-rules/detection';
+import type { EntraAlertRulesProps } from '../constructs/entra-alert-rules/entra-alert-rules';
+
+/** Levenshtein distance, for did-you-mean hints. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function render(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** `z.enum` whose error names the bad value, the allowed values and the closest one. */
+function enumOf<T extends readonly [string, ...string[]]>(what: string, values: T) {
+  return z.enum(values as unknown as [T[number], ...T[number][]], {
+    error: (issue) => {
+      const input = issue.input;
+      const hint = typeof input === 'string' ? suggestion(input, values) : '';
+      return `${what} must be one of ${values.map(render).join(', ')}, got ${render(input)}${hint}`;
+    },
+  });
+}
+
+/** `z.strictObject` whose unknown-key error lists the allowed keys. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const keys = (issue as unknown as { keys: string[] }).keys;
+      return `unknown setting${keys.length > 1 ? 's' : ''} ${keys.map(render).join(', ')}; expected only ${allowed.map(render).join(', ')}`;
+    },
+  });
+}
+
+function suggestion(value: string, candidates: readonly string[]): string {
+  const lower = value.toLowerCase();
+  const best = [...candidates].sort((a, b) => distance(lower, a.toLowerCase()) - distance(lower, b.toLowerCase()))[0];
+  return best && distance(lower, best.toLowerCase()) <= Math.max(2, Math.floor(value.length / 4)) ? ` (did you mean ${render(best)}?)` : '';
+}
+
+function intInRange(what: string, min: number, max: number) {
+  const message = (input: unknown) => `${what} must be an integer from ${min} to ${max}, got ${render(input)}`;
+  return z
+    .number({ error: (issue) => message(issue.input) })
+    .int({ error: (issue) => message(issue.input) })
+    .min(min, { error: (issue) => message(issue.input) })
+    .max(max, { error: (issue) => message(issue.input) });
+}
+
+const KEY_TEXT = 'lower-case letters and digits in words joined by "-"';
+const key = (what: string, max: number) =>
+  z
+    .string()
+    .max(max, { error: (issue) => `${what} must be at most ${max} characters, got ${render(issue.input)}` })
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: (issue) => `${what} must be ${KEY_TEXT}, got ${render(issue.input)}` });
+
+const detectionKey = enumOf('detection key', DETECTION_KEYS as unknown as [string, ...string[]]);
+const severity = intInRange('severity', 0, 4).transform((v) => v as AlertSeverity);
+const frequency = enumOf('evaluationFrequency', EVALUATION_FREQUENCIES);
+const windowDuration = enumOf('windowDuration', WINDOW_DURATIONS);
+const operator = enumOf('operator', OPERATORS);
+const muteDuration = enumOf('muteActionsAfterAlertDuration', MUTE_DURATIONS);
+
+const failingPeriodsSchema = strict({
+  minimumFailingPeriodsToTriggerAlert: intInRange('minimumFailingPeriodsToTriggerAlert', 1, 6),
+  numberOfEvaluationPeriods: intInRange('numberOfEvaluationPeriods', 1, 6),
+});
+
+const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())], {
+  error: (issue) => `a parameter value must be a string, a number, true/false or a list of strings, got ${render(issue.input)}`,
+});
+
+const overrideSchema = strict({
+  severity: severity.optional(),
+  parameters: z.record(z.string(), parameterValue).optional(),
+  threshold: z.number().optional(),
+  operator: operator.optional(),
+  evaluationFrequency: frequency.optional(),
+  windowDuration: windowDuration.optional(),
+  failingPeriods: failingPeriodsSchema.optional(),
+  autoMitigationEnabled: z.boolean().optional(),
+  muteActionsAfterAlertDuration: muteDuration.optional(),
+  enabled: z.boolean().optional(),
+});
+
+const customDetectionSchema = strict({
+  key: key('customDetections key', 64),
+  displayName: z.string().min(1, { error: 'displayName must not be empty' }),
+  description: z.string().optional(),
+  severity,
+  query: z.string().min(1, { error: 'query must not be empty' }),
+  evaluationFrequency: frequency.optional(),
+  windowDuration: windowDuration.optional(),
+  aggregation: enumOf('aggregation', AGGREGATIONS).optional(),
+  metricMeasureColumn: z.string().min(1).optional(),
+  operator: operator.optional(),
+  threshold: z.number().optional(),
+  dimensions: z
+    .array(
+      strict({
+        name: z.string().min(1),
+        operator: enumOf('dimension operator', DIMENSION_OPERATORS),
+        values: z.array(z.string().min(1)).min(1),
+      }),
+    )
+    .optional(),
+  failingPeriods: failingPeriodsSchema.optional(),
+  autoMitigationEnabled: z.boolean().optional(),
+  muteActionsAfterAlertDuration: muteDuration.optional(),
+  enabled: z.boolean().optional(),
+});
+
+const actionGroupSchema = strict({
+  key: key('actionGroups key', 40),
+  shortName: z
+    .string()
+    .min(1, { error: (issue) => `shortName must be 1 to 12 characters, got ${render(issue.input)}` })
+    .max(12, { error: (issue) => `shortName must be 1 to 12 characters, got ${render(issue.input)} (${String(issue.input).length} characters)` }),
+  emailReceivers: z
+    .array(
+      strict({
+        name: z.string().min(1),
+        emailAddress: z.email({ error: (issue) => `emailAddress must be an email address, got ${render(issue.input)}` }),
+      }),
+    )
+    .default([]),
+  webhookReceivers: z
+    .array(
+      strict({
+        name: z.string().min(1),
+        serviceUri: z.url({
+          protocol: /^https?$/,
+          error: (issue) => `serviceUri must be an absolute http(s) URL, got ${render(issue.input)}`,
+        }),
+      }),
+    )
+    .default([]),
+});
+
+/** The `alerts:` section of one environment. */
+export const alertsConfigSchema = strict({
+  /** Deploy the alert rules and action groups at all. */
+  enabled: z.boolean().default(true),
+  /** Action groups created for this environment and attached to every rule. */
+  actionGroups: z.array(actionGroupSchema).default([]),
+  /** ARM ids of existing action groups to attach as well. */
+  existingActionGroupIds: z.array(z.string()).default([]),
+  /** Catalog keys of detections not to deploy. */
+  disabled: z.array(detectionKey).default([]),
+  /** Per-detection changes, by catalog key. */
+  overrides: z
+    .record(z.string(), overrideSchema)
+    .superRefine((overrides, ctx) => {
+      for (const name of Object.keys(overrides)) {
+        if (DETECTION_KEYS.includes(name)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          input: name,
+          message: `overrides key must be a catalog detection key, got ${render(name)}${suggestion(name, DETECTION_KEYS)}; expected one of ${DETECTION_KEYS.map(render).join(', ')}`,
+        });
+      }
+    })
+    .default({}),
+  /** Detections with their own KQL, written inline. */
+  customDetections: z.array(customDetectionSchema).default([]),
+});
+
+/** The parsed `alerts:` section (defaults applied). */
+export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
+/** The `alerts:` section as written in YAML (defaults not yet applied). */
+export type AlertsConfigInput = z.input<typeof alertsConfigSchema>;
+
+/** What the stack knows about its workspace and routing, shared by every construct it creates. */
+export interface AlertRulesCommonProps {
+  readonly workspaceResourceId: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly namePrefix: string;
+  /** Log Analytics tables of the categories the stack routes to this workspace. */
+  readonly routedTables: readonly string[];
+  /** Tables on the Basic plan, if any. */
+  readonly basicPlanTables?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Props of `EntraAlertRules` for one environment: a pure translation of the parsed section plus
+ * what the stack knows. Whether to create the construct at all is `config.enabled`.
+ */
+export function alertRulesPropsFromConfig(config: AlertsConfig, common: AlertRulesCommonProps): EntraAlertRulesProps {
+  return {
+    workspaceResourceId: common.workspaceResourceId,
+    resourceGroupName: common.resourceGroupName,
+    location: common.location,
+    namePrefix: common.namePrefix,
+    routedTables: [...common.routedTables],
+    basicPlanTables: common.basicPlanTables ? [...common.basicPlanTables] : undefined,
+    actionGroups: config.actionGroups.map((g) => ({
+      key: g.key,
+      shortName: g.shortName,
+      emailReceivers: g.emailReceivers,
+      webhookReceivers: g.webhookReceivers,
+    })),
+    existingActionGroupIds: config.existingActionGroupIds,
+    disabled: config.disabled,
+    overrides: config.overrides,
+    customDetections: config.customDetections,
+    tags: common.tags ? { ...common.tags } : undefined,
+  };
+}

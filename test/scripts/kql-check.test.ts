@@ -1,0 +1,89 @@
+/**
+ * `kql:check` end to end, as a child process (`node --import tsx scripts/kql-check.ts`), on files
+ * the project has never seen: exit 0 when clean, 1 on any error, 2 on usage errors.
+ */
+import { spawn } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { REPO_ROOT as ROOT } from '../support/run-script';
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function kqlCheck(...args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kql-check.ts', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('error', fail);
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+let dir: string;
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kql-check-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('exits 0 and prints nothing when every file is clean', async () => {
+  const good1 = file('good1.kql', '// failed sign-ins per user\nSigninLogs\n| where ResultType != "0"\n| summarize count() by UserPrincipalName\n');
+  const good2 = file('good2.kql', 'union isfuzzy=true (datatable(TimeGenerated: datetime)[]), (AuditLogs | project TimeGenerated)\n| summarize max(TimeGenerated)\n');
+  const run = await kqlCheck(good1, good2, join(ROOT, 'constructs/entra-alert-rules/queries/mfa-fatigue.kql'));
+  expect(run).toEqual({ status: 0, stdout: '', stderr: '' });
+});
+
+test('exits 1 and prints file:line:col: message for each problem, clean files included in the run', async () => {
+  const good = file('ok.kql', 'AuditLogs | take 1\n');
+  const syntax = file('syntax.kql', 'SigninLogs\n| where\n| take 10\n');
+  const column = file('column.kql', 'AuditLogs\n| where OperationNam == "Add member to role"\n');
+  const table = file('table.kql', 'SignInLog | take 1\n');
+  const run = await kqlCheck(good, syntax, column, table);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toBe('');
+  expect(run.stdout.trim().split('\n')).toEqual([
+    `${syntax}:2:8: Missing expression (KS006)`,
+    `${column}:2:9: The name 'OperationNam' does not refer to any known column, table, variable or function. (KS142)`,
+    `${table}:1:1: The name 'SignInLog' does not refer to any known table, tabular variable or function. (KS204)`,
+  ]);
+});
+
+test('exits 1 on an empty file', async () => {
+  const empty = file('empty.kql', '// nothing here\n\n');
+  const run = await kqlCheck(empty);
+  expect(run.status).toBe(1);
+  expect(run.stdout).toBe(`${empty}:1:1: the file holds no query (KQLV002)\n`);
+});
+
+test('exits 2 without files, on an unreadable file and on an unknown option', async () => {
+  const [none, missing, option] = await Promise.all([
+    kqlCheck(),
+    kqlCheck(join(dir, 'does-not-exist.kql')),
+    kqlCheck('--strict', 'x.kql'),
+  ]);
+  expect(none.status).toBe(2);
+  expect(none.stderr).toMatch(/^kql-check: no file given\n\nUsage: npm run --silent kql:check -- /);
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toBe(`${join(dir, 'does-not-exist.kql')}: cannot read: ENOENT\n`);
+  expect(option.status).toBe(2);
+  expect(option.stderr).toMatch(/^kql-check: unknown option --strict/);
+});
+
+test('--help prints the usage and exits 0', async () => {
+  const run = await kqlCheck('--help');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('Exit status: 0 all files clean, 1 an error in any file, 2 usage error');
+  expect(run.stdout).toContain('Known tables: AADManagedIdentitySignInLogs,');
+});

@@ -1,0 +1,133 @@
+/** The `alerts:` configuration section: schema errors and the translation into EntraAlertRules props. */
+import { parse } from 'yaml';
+import { DETECTION_KEYS } from '../../constructs/entra-alert-rules/catalog';
+import { alertRulesPropsFromConfig, alertsConfigSchema } from '../../stacks/alerts-config';
+
+const COMMON = {
+  workspaceResourceId:
+    '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-audit/providers/Microsoft.OperationalInsights/workspaces/law-entra-audit',
+  resourceGroupName: 'rg-audit',
+  location: 'westeurope',
+  namePrefix: 'entra-prod',
+  routedTables: ['AuditLogs', 'SigninLogs'],
+  tags: { env: 'prod' },
+};
+
+const EXAMPLE = `
+enabled: true
+actionGroups:
+  - key: soc
+    shortName: soc-entra
+    emailReceivers:
+      - { name: soc-mail, emailAddress: soc@example.com }
+    webhookReceivers:
+      - { name: soar, serviceUri: "https://soar.example.com/hooks/entra" }
+disabled: [high-risk-service-principal, entra-diagnostic-settings-changed]
+overrides:
+  break-glass-sign-in:
+    parameters:
+      breakGlassAccounts: [bg1@contoso.onmicrosoft.com, bg2@contoso.onmicrosoft.com]
+  brute-force-single-account:
+    severity: 1
+    windowDuration: PT30M
+    parameters: { failureThreshold: 30 }
+customDetections:
+  - key: payroll-sign-in
+    displayName: Sign-in to the payroll application
+    severity: 3
+    evaluationFrequency: PT1H
+    windowDuration: PT1H
+    query: |
+      SigninLogs
+      | where AppDisplayName == "Payroll" and ResultType == "0"
+`;
+
+function issues(input: unknown): string[] {
+  const result = alertsConfigSchema.safeParse(input);
+  if (result.success) throw new Error('expected the schema to reject the input');
+  return result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+describe('alertsConfigSchema', () => {
+  test('an empty section means: enabled, catalog defaults, no action group', () => {
+    expect(alertsConfigSchema.parse({})).toEqual({
+      enabled: true,
+      actionGroups: [],
+      existingActionGroupIds: [],
+      disabled: [],
+      overrides: {},
+      customDetections: [],
+    });
+  });
+
+  test('parses the documented example', () => {
+    const config = alertsConfigSchema.parse(parse(EXAMPLE));
+    expect(config.actionGroups[0].emailReceivers).toEqual([{ name: 'soc-mail', emailAddress: 'soc@example.com' }]);
+    expect(config.overrides['brute-force-single-account']).toEqual({ severity: 1, windowDuration: 'PT30M', parameters: { failureThreshold: 30 } });
+    expect(config.customDetections[0].query).toContain('AppDisplayName == "Payroll"');
+  });
+
+  test('fails on unknown settings, naming them and the allowed ones', () => {
+    expect(issues({ enable: true })).toEqual([
+      ': unknown setting "enable"; expected only "enabled", "actionGroups", "existingActionGroupIds", "disabled", "overrides", "customDetections"',
+    ]);
+    expect(issues({ overrides: { 'mfa-fatigue': { severty: 1 } } })[0]).toMatch(/^overrides\.mfa-fatigue: unknown setting "severty"; expected only "severity", /);
+  });
+
+  test('fails on unknown detection keys with a did-you-mean', () => {
+    expect(issues({ disabled: ['mfa-fatigeu'] })[0]).toMatch(/^disabled\.0: detection key must be one of "brute-force-single-account", .*, got "mfa-fatigeu" \(did you mean "mfa-fatigue"\?\)$/);
+    expect(issues({ overrides: { 'brute-force': {} } })[0]).toMatch(
+      /^overrides\.brute-force: overrides key must be a catalog detection key, got "brute-force"; expected one of /,
+    );
+  });
+
+  test('fails on values outside Azure sets and ranges', () => {
+    const found = issues({
+      overrides: { 'mfa-fatigue': { severity: 5, evaluationFrequency: 'PT20M', muteActionsAfterAlertDuration: 'PT1M' } },
+      actionGroups: [{ key: 'SOC', shortName: 'security-operations', emailReceivers: [{ name: 'a', emailAddress: 'nope' }] }],
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'overrides.mfa-fatigue.severity: severity must be an integer from 0 to 4, got 5',
+        expect.stringMatching(/^overrides\.mfa-fatigue\.evaluationFrequency: evaluationFrequency must be one of "PT1M", .*"P1D", got "PT20M" \(did you mean "PT10M"\?\)$/),
+        expect.stringMatching(/^overrides\.mfa-fatigue\.muteActionsAfterAlertDuration: muteActionsAfterAlertDuration must be one of "PT5M", .*, got "PT1M"/),
+        'actionGroups.0.key: actionGroups key must be lower-case letters and digits in words joined by "-", got "SOC"',
+        'actionGroups.0.shortName: shortName must be 1 to 12 characters, got "security-operations" (19 characters)',
+        'actionGroups.0.emailReceivers.0.emailAddress: emailAddress must be an email address, got "nope"',
+      ]),
+    );
+  });
+});
+
+describe('alertRulesPropsFromConfig', () => {
+  test('translates the section and the stack facts into construct props', () => {
+    const props = alertRulesPropsFromConfig(alertsConfigSchema.parse(parse(EXAMPLE)), COMMON);
+    expect(props).toEqual({
+      ...COMMON,
+      basicPlanTables: undefined,
+      actionGroups: [
+        {
+          key: 'soc',
+          shortName: 'soc-entra',
+          emailReceivers: [{ name: 'soc-mail', emailAddress: 'soc@example.com' }],
+          webhookReceivers: [{ name: 'soar', serviceUri: 'https://soar.example.com/hooks/entra' }],
+        },
+      ],
+      existingActionGroupIds: [],
+      disabled: ['high-risk-service-principal', 'entra-diagnostic-settings-changed'],
+      overrides: {
+        'break-glass-sign-in': { parameters: { breakGlassAccounts: ['bg1@contoso.onmicrosoft.com', 'bg2@contoso.onmicrosoft.com'] } },
+        'brute-force-single-account': { severity: 1, windowDuration: 'PT30M', parameters: { failureThreshold: 30 } },
+      },
+      customDetections: [expect.objectContaining({ key: 'payroll-sign-in', severity: 3, evaluationFrequency: 'PT1H' })],
+    });
+  });
+
+  test('does not share arrays with its inputs', () => {
+    const routedTables = ['AuditLogs'];
+    const props = alertRulesPropsFromConfig(alertsConfigSchema.parse({}), { ...COMMON, routedTables });
+    routedTables.push('SigninLogs');
+    expect(props.routedTables).toEqual(['AuditLogs']);
+    expect(DETECTION_KEYS.length).toBeGreaterThanOrEqual(18);
+  });
+});
