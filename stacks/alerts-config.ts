@@ -190,6 +190,15 @@ const actionGroupSchema = strict({
     .default([]),
 });
 
+/**
+ * Detections off unless the environment lists its own `disabled` (e.g. `disabled: []`): each reads a
+ * table the baseline routing does not fill, and the licence or routing it needs is opt-in —
+ * AADRiskyUsers (RiskyUsers, Entra ID P2), AADRiskyServicePrincipals (RiskyServicePrincipals,
+ * Workload ID Premium), AzureActivity (the subscription Activity Log, not an Entra category).
+ * Once enabled, a detection whose table is not routed fails synth, naming the category to route.
+ */
+export const DISABLED_BY_DEFAULT = ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'] as const;
+
 /** The `alerts:` section of one environment. */
 export const alertsConfigSchema = strict({
   /** Deploy the alert rules and action groups at all. */
@@ -199,7 +208,7 @@ export const alertsConfigSchema = strict({
   /** ARM ids of existing action groups to attach as well. */
   existingActionGroupIds: z.array(z.string()).default([]),
   /** Catalog keys of detections not to deploy. */
-  disabled: z.array(detectionKey).default([]),
+  disabled: z.array(detectionKey).default([...DISABLED_BY_DEFAULT]),
   /** Per-detection changes, by catalog key. */
   overrides: z
     .record(z.string(), overrideSchema)

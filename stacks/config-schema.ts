@@ -11,6 +11,7 @@ import { LOG_ANALYTICS_SKUS, TABLE_PLANS } from '../constructs/log-analytics-des
 import { STORAGE_REPLICATION_TYPES } from '../constructs/storage-archive-destination';
 import { DESTINATION_KINDS } from '../constructs/entra-diagnostic-settings';
 import { oneOfText } from '../constructs/internal/validation';
+import { alertsConfigSchema } from './alerts-config';
 
 /** Marks the message of an unknown-keys issue so that `config.ts` can render it with the allowed keys. */
 export const UNKNOWN_KEYS_MARKER = 'unknown-keys:';
@@ -137,6 +138,14 @@ const backend = tagged(['local', 'azurerm'], [
   }),
 ]);
 
+const canary = strict({
+  enabled: z.boolean().optional(),
+  canaryDisplayName: nonEmpty.optional(),
+  writerDisplayName: nonEmpty.optional(),
+  additionalOwnerObjectIds: stringList.optional(),
+  federatedCredential: strict({ issuer: nonEmpty, subject: nonEmpty, audiences: stringList.optional(), name: nonEmpty.optional() }).optional(),
+});
+
 export const environmentSchema = strict({
   // GUID and region are checked in config.ts with the other Azure rules, so that they are reported together.
   subscriptionId: idString,
@@ -154,6 +163,8 @@ export const environmentSchema = strict({
   protection: protection.optional(),
   backend: backend.optional(),
   tags: tags.optional(),
+  alerts: alertsConfigSchema.optional(),
+  canary: canary.optional(),
 });
 
 /** The file's top level; environments are parsed one by one so that every problem is found in one run. */

@@ -10,9 +10,12 @@ import { z } from 'zod';
 import { groupRouting, resolveRouting, entraDiagnosticSettingsProblems, DestinationKind, EntraDiagnosticSettingsProps } from '../constructs/entra-diagnostic-settings';
 import { entraReaderAppProblems, EntraReaderAppProps } from '../constructs/entra-reader-app';
 import { eventHubDestinationProblems, EventHubDestinationProps } from '../constructs/event-hub-destination';
-import { logAnalyticsDestinationProblems, LogAnalyticsDestinationProps, TableRetention } from '../constructs/log-analytics-destination';
+import { logAnalyticsDestinationProblems, LogAnalyticsDestinationProps, resolveTableRetention, TableRetention } from '../constructs/log-analytics-destination';
 import { storageArchiveDestinationProblems, StorageArchiveDestinationProps } from '../constructs/storage-archive-destination';
 import { AuditDataProtection } from '../constructs/audit-data-lock';
+import { entraAlertRulesProblems, EntraAlertRulesProps } from '../constructs/entra-alert-rules/entra-alert-rules';
+import { entraCanaryAppProblems, EntraCanaryAppProps } from '../constructs/entra-canary-app';
+import { alertRulesPropsFromConfig, alertsConfigSchema } from './alerts-config';
 import { AZURE_REGIONS } from '../constructs/internal/azure-regions';
 import { tableOfCategory } from '../constructs/internal/log-categories';
 import { closest, GUID_PATTERN, GUID_TEXT, joinPath, oneOfText, Problem, renderProblem, show } from '../constructs/internal/validation';
@@ -51,6 +54,10 @@ export interface StackPlan {
   /** Diagnostic settings without destinations (the stack wires them). */
   readonly diagnostics: Omit<EntraDiagnosticSettingsProps, 'destinations'> & { readonly routing: Readonly<Record<string, readonly DestinationKind[]>> };
   readonly readerApp?: EntraReaderAppProps;
+  /** Alert rules on the workspace; the stack fills in `workspaceResourceId`. */
+  readonly alerts?: Omit<EntraAlertRulesProps, 'workspaceResourceId'>;
+  /** The canary app for `npm run verify -- --canary`. */
+  readonly canary?: EntraCanaryAppProps;
   readonly backend: BackendConfig;
 }
 
@@ -276,6 +283,35 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
     prefixed('readerApp', entraReaderAppProblems(readerApp));
   }
 
+  let alerts: Omit<EntraAlertRulesProps, 'workspaceResourceId'> | undefined;
+  if (env.alerts && env.alerts.enabled && !logAnalytics) {
+    add('alerts.enabled', true, 'false, or logAnalytics enabled: alert rules query the Log Analytics workspace');
+  } else if (logAnalytics && (env.alerts?.enabled ?? true)) {
+    const tables = logAnalytics.tables ?? {};
+    const { workspaceResourceId: _placeholder, ...props } = alertRulesPropsFromConfig(env.alerts ?? alertsConfigDefaults(), {
+      // A well-formed stand-in: the stack passes the real workspace id.
+      workspaceResourceId: logAnalytics.existingWorkspaceId ?? `/subscriptions/${env.subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/${logAnalytics.name}`,
+      resourceGroupName,
+      location: env.location,
+      namePrefix: names.diagnosticSettingName,
+      routedTables: Object.keys(tables),
+      basicPlanTables: Object.entries(tables).filter(([, t]) => resolveTableRetention(t, logAnalytics!.tableDefaults).plan === 'Basic').map(([name]) => name),
+      tags,
+    });
+    alerts = props;
+    // The environment's location is already checked above; report it once.
+    for (const problem of entraAlertRulesProblems({ ...props, workspaceResourceId: _placeholder }).filter((p) => p.code !== 'InvalidLocation')) {
+      problems.push({ path: `alerts: ${problem.code}: ${problem.what}`, got: problem.got, expected: problem.expected });
+    }
+  }
+
+  let canary: EntraCanaryAppProps | undefined;
+  if (env.canary?.enabled) {
+    const { enabled: _enabled, ...rest } = env.canary;
+    canary = rest;
+    prefixed('canary', entraCanaryAppProblems(canary));
+  }
+
   const backend: BackendConfig = env.backend ?? { type: 'local' };
   if (backend.type === 'azurerm') {
     if (!/^[a-z0-9]{3,24}$/.test(backend.storageAccountName)) add('backend.storageAccountName', backend.storageAccountName, '3–24 lowercase letters and digits');
@@ -300,9 +336,16 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
     storage,
     diagnostics: { name: diagnosticsProps.name, routing, additionalCategories: env.additionalCategories },
     readerApp,
+    alerts,
+    canary,
     backend,
   };
   return { plan, problems };
+}
+
+/** The `alerts:` section's defaults, for an environment that has none. */
+function alertsConfigDefaults() {
+  return alertsConfigSchema.parse({});
 }
 
 function regionHint(location: string): string {

@@ -4,6 +4,8 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { AzurermBackend, ITerraformDependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { EntraAlertRules } from '../constructs/entra-alert-rules/entra-alert-rules';
+import { EntraCanaryApp } from '../constructs/entra-canary-app';
 import { EntraDiagnosticSettings } from '../constructs/entra-diagnostic-settings';
 import { EntraReaderApp } from '../constructs/entra-reader-app';
 import { EventHubDestination } from '../constructs/event-hub-destination';
@@ -21,6 +23,8 @@ export class EntraAuditStack extends TerraformStack {
   readonly storage?: StorageArchiveDestination;
   readonly diagnostics: EntraDiagnosticSettings;
   readonly readerApp?: EntraReaderApp;
+  readonly alerts?: EntraAlertRules;
+  readonly canary?: EntraCanaryApp;
 
   constructor(scope: Construct, plan: StackPlan) {
     super(scope, plan.id);
@@ -91,11 +95,16 @@ export class EntraAuditStack extends TerraformStack {
     });
 
     if (plan.readerApp) this.readerApp = new EntraReaderApp(this, 'ReaderApp', plan.readerApp);
+    if (plan.alerts && this.logAnalytics) {
+      this.alerts = new EntraAlertRules(this, 'Alerts', { ...plan.alerts, resourceGroupName, workspaceResourceId: this.logAnalytics.workspaceResourceId });
+    }
+    if (plan.canary) this.canary = new EntraCanaryApp(this, 'Canary', plan.canary);
 
     this.outputs(plan);
   }
 
   private outputs(plan: StackPlan): void {
+    const canary = this.canary;
     const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
     output('tenant_id', plan.tenantId, 'Entra tenant (directory) id.');
     output('diagnostic_setting_names', this.diagnostics.groups.map((g) => g.name), 'Names of the tenant-level Entra diagnostic settings this stack manages.');
@@ -112,6 +121,10 @@ export class EntraAuditStack extends TerraformStack {
     if (this.readerApp) {
       output('reader_app_client_id', this.readerApp.clientId, 'Client id of the SIEM reader app registration.');
       output('reader_app_token_url', `https://login.microsoftonline.com/${plan.tenantId}/oauth2/v2.0/token`, 'OAuth 2.0 token endpoint for the reader app.');
+    }
+    if (canary) {
+      output('canary_application_object_id', canary.canaryApplicationObjectId, 'Object id of the canary app whose notes npm run verify -- --canary changes.');
+      output('canary_writer_client_id', canary.writerClientId, 'Client id of the identity that may change the canary app (Application.ReadWrite.OwnedBy, owner).');
     }
   }
 }

@@ -321,6 +321,21 @@ function howToRoute(table: string): string {
   return 'route the category that fills this table to the workspace';
 }
 
+/** Resolves the rules and collects every problem with `props`. Pure: used by the constructor and by configuration validation. */
+function checkAlertRules(props: EntraAlertRulesProps): { problems: AlertRulesProblem[]; resolved: ResolvedAlertRule[] } {
+  const problems: AlertRulesProblem[] = [];
+  const add = (code: string, what: string, got: unknown, expected: string) => problems.push({ code, what, got, expected });
+  validateCommon(props, add);
+  const resolved = [...resolveRules(props, add)];
+  validateActionGroups(props, add);
+  return { problems, resolved };
+}
+
+/** Every problem with `props` (custom KQL included), without creating anything. */
+export function entraAlertRulesProblems(props: EntraAlertRulesProps): AlertRulesProblem[] {
+  return checkAlertRules(props).problems;
+}
+
 /**
  * Scheduled query alert rules for Microsoft Entra ID on one Log Analytics workspace: one
  * `azurerm_monitor_scheduled_query_rules_alert_v2` per enabled catalog or custom detection (ids
@@ -338,14 +353,7 @@ export class EntraAlertRules extends Construct {
     super(scope, id);
 
     // 1. Resolve and validate everything, then throw once.
-    const problems: AlertRulesProblem[] = [];
-    const add = (code: string, what: string, got: unknown, expected: string) =>
-      problems.push({ code, what, got, expected });
-
-    validateCommon(props, add);
-    const resolved = resolveRules(props, add);
-    validateActionGroups(props, add);
-
+    const { problems, resolved } = checkAlertRules(props);
     if (problems.length > 0) throw new AlertRulesConfigError(this.node.path, problems);
 
     for (const rule of resolved) {

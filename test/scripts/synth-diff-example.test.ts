@@ -15,10 +15,10 @@ function synth(config: string, outdir: string): void {
 
 test('weakening the example configuration is flagged stack by stack; an unchanged configuration is not', () => {
   const example = readFileSync(join(REPO_ROOT, 'stacks/environments.yaml'), 'utf8');
-  // The pull request: drops MicrosoftGraphActivityLogs from contoso-prod, cuts its archive retention,
+  // The pull request: stops archiving MicrosoftGraphActivityLogs in contoso-prod, cuts its archive retention,
   // and turns fabrikam-prod into a non-production environment (locks and prevent_destroy go).
   const variant = example
-    .replace(/^ {10}MicrosoftGraphActivityLogs: \[logAnalytics, storage\].*\n/m, '')
+    .replace('MicrosoftGraphActivityLogs: [logAnalytics, storage]', 'MicrosoftGraphActivityLogs: [logAnalytics]')
     .replace('retentionInDays: 2557', 'retentionInDays: 400')
     .replace(/(location: northeurope\n {8}production: )true/, '$1false');
   expect(variant).not.toBe(example);
@@ -31,6 +31,7 @@ test('weakening the example configuration is flagged stack by stack; an unchange
   expect(diff.status).toBe(1);
   const md = diff.stdout;
   expect(md).toMatch(/AR1 AuditResourceDestroyed · <code>contoso-prod<\/code> <code>azurerm_monitor_aad_diagnostic_setting\.DiagnosticSettings_law-st_/);
+  expect(md).toMatch(/AR1 AuditResourceDestroyed · <code>contoso-prod<\/code> <code>azurerm_storage_container\.Storage_Containers_MicrosoftGraphActivityLogs_/);
   expect(md).toMatch(/AR9 LifecycleDeleteSooner · <code>contoso-prod<\/code>.*reduced from 2557 to 400 days/);
   expect(md).toMatch(/AR6 PreventDestroyRemoved · <code>fabrikam-prod<\/code> <code>azurerm_storage_account\./);
   expect(md).toMatch(/AR1 AuditResourceDestroyed · <code>fabrikam-prod<\/code> <code>azurerm_management_lock\./);

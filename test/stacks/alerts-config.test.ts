@@ -49,12 +49,12 @@ function issues(input: unknown): string[] {
 }
 
 describe('alertsConfigSchema', () => {
-  test('an empty section means: enabled, catalog defaults, no action group', () => {
+  test('an empty section means: enabled, catalog defaults without the opt-in detections, no action group', () => {
     expect(alertsConfigSchema.parse({})).toEqual({
       enabled: true,
       actionGroups: [],
       existingActionGroupIds: [],
-      disabled: [],
+      disabled: ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'],
       overrides: {},
       customDetections: [],
     });
@@ -121,6 +121,10 @@ describe('alertRulesPropsFromConfig', () => {
       },
       customDetections: [expect.objectContaining({ key: 'payroll-sign-in', severity: 3, evaluationFrequency: 'PT1H' })],
     });
+  });
+
+  test('an explicit disabled list replaces the default one', () => {
+    expect(alertsConfigSchema.parse({ disabled: [] }).disabled).toEqual([]);
   });
 
   test('does not share arrays with its inputs', () => {

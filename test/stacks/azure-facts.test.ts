@@ -10,6 +10,7 @@ import { LONG_TERM_RETENTION_DAYS } from '../../constructs/log-analytics-destina
 import { parseConfig } from '../../stacks/config';
 import { EntraAuditStack } from '../../stacks/entra-audit-stack';
 import { resources, SynthJson } from '../support/synth';
+import { expectActionGroupFacts, expectAlertRuleFacts } from '../constructs/entra-alert-rules/azure-facts';
 
 type R = Record<string, any>;
 const stacks: [string, SynthJson][] = parseConfig(readFileSync('stacks/environments.yaml', 'utf8')).map((plan) => [plan.id, JSON.parse(Testing.synth(new EntraAuditStack(Testing.app(), plan)))]);
@@ -24,7 +25,7 @@ const knownTables = LOG_CATEGORIES.map((c) => c.table);
 describe('azure-facts.md holds in every example stack', () => {
   test('the example stacks cover every resource type the toolkit declares', () => {
     const types = new Set(stacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
-    for (const type of ['azurerm_monitor_aad_diagnostic_setting', 'azurerm_log_analytics_workspace', 'azurerm_log_analytics_workspace_table', 'azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_storage_container_immutability_policy', 'azurerm_management_lock', 'azuread_application', 'azuread_service_principal', 'azuread_app_role_assignment', 'azuread_application_password', 'azuread_application_federated_identity_credential']) {
+    for (const type of ['azurerm_monitor_aad_diagnostic_setting', 'azurerm_log_analytics_workspace', 'azurerm_log_analytics_workspace_table', 'azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_storage_container_immutability_policy', 'azurerm_management_lock', 'azuread_application', 'azuread_service_principal', 'azuread_app_role_assignment', 'azuread_application_password', 'azuread_application_federated_identity_credential', 'azurerm_monitor_scheduled_query_rules_alert_v2', 'azurerm_monitor_action_group']) {
       expect(types).toContain(type);
     }
   });
@@ -169,7 +170,9 @@ describe('azure-facts.md holds in every example stack', () => {
   });
 
   test('§4 reader app: single tenant, Graph application permissions AuditLog.Read.All and Directory.Read.All only, no inline password', () => {
-    for (const [, app] of all('azuread_application')) {
+    const readerApps = stacks.flatMap(([, json]) => Object.entries(json.resource?.azuread_application ?? {}).filter(([address]) => address.startsWith('ReaderApp_')).map(([, app]) => app as R));
+    expect(readerApps).toHaveLength(3);
+    for (const app of readerApps) {
       expect(app.sign_in_audience).toBe('AzureADMyOrg');
       expect(app).not.toHaveProperty('password');
       expect(app.required_resource_access).toEqual([
@@ -188,6 +191,19 @@ describe('azure-facts.md holds in every example stack', () => {
     for (const [, f] of all('azuread_application_federated_identity_credential')) {
       expect(f.issuer).toBe('https://token.actions.githubusercontent.com');
       expect(f.audiences).toEqual(['api://AzureADTokenExchange']);
+    }
+  });
+
+  test('§3 alert rules and action groups: enums, ranges and cross-field rules; at least 18 rules per stack, each scoped to the stack workspace', () => {
+    for (const [, json] of stacks) {
+      const rules = resources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2');
+      expect(rules.length).toBeGreaterThanOrEqual(18);
+      expect(resources(json, 'azurerm_monitor_action_group').length).toBeGreaterThanOrEqual(1);
+      for (const rule of rules) {
+        expectAlertRuleFacts(rule as R);
+        expect((rule as R).scopes).toEqual([expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/)]);
+      }
+      for (const group of resources(json, 'azurerm_monitor_action_group')) expectActionGroupFacts(group as R);
     }
   });
 

@@ -4,6 +4,8 @@ import { ConfigError, derivedNames, parseConfig } from '../../stacks/config';
 
 const TENANT = '00000000-0000-4000-8000-00000000c001';
 const SUB = '11111111-1111-4111-8111-111111111111';
+/** Detections reading tables the baseline routing does not fill (P2, Workload ID Premium, the Activity Log). */
+const OPT_IN_DETECTIONS = ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'];
 
 /** A minimal valid configuration; tests change one thing at a time. */
 function base(): Record<string, any> {
@@ -171,19 +173,51 @@ describe('configuration', () => {
       const c = base();
       const split = { AuditLogs: ['logAnalytics'], SignInLogs: ['eventHub'], ProvisioningLogs: ['storage'] };
       env(c).routing = split;
-      c.tenants.contoso.environments.prod = { subscriptionId: SUB, location: 'westeurope', routing: split };
+      env(c).alerts = { enabled: false };
+      c.tenants.contoso.environments.prod = { subscriptionId: SUB, location: 'westeurope', routing: split, alerts: { enabled: false } };
       expectProblem(c, 'tenants.contoso: got ["contoso-dev: entra-audit-contoso-dev-evh"', 'at most 5 Entra diagnostic settings in tenant 00000000-0000-4000-8000-00000000c001');
     });
     test('two environments of one tenant with the same setting name', () => {
       const c = base();
-      c.tenants.contoso.environments.prod = { subscriptionId: SUB, location: 'westeurope', diagnosticSettingName: 'entra-audit-contoso-dev' };
+      c.tenants.contoso.environments.prod = { subscriptionId: SUB, location: 'westeurope', diagnosticSettingName: 'entra-audit-contoso-dev', alerts: { disabled: OPT_IN_DETECTIONS } };
       expectProblem(c, 'tenants.contoso.environments.prod.diagnosticSettingName: got "entra-audit-contoso-dev-law-evh-st"; expected a setting name unique in tenant');
     });
     test('two tenant keys for one tenant id share the cap', () => {
       const c = base();
       c.tenants.contoso.environments.dev.routing = { AuditLogs: ['logAnalytics'], SignInLogs: ['eventHub'], ProvisioningLogs: ['storage'] };
-      c.tenants.other = { tenantId: TENANT.toUpperCase(), environments: { dev: { subscriptionId: SUB, location: 'westeurope', routing: { AuditLogs: ['logAnalytics'], SignInLogs: ['eventHub'], ProvisioningLogs: ['storage'] } } } };
+      c.tenants.contoso.environments.dev.alerts = { enabled: false };
+      c.tenants.other = { tenantId: TENANT.toUpperCase(), environments: { dev: { subscriptionId: SUB, location: 'westeurope', alerts: { enabled: false }, routing: { AuditLogs: ['logAnalytics'], SignInLogs: ['eventHub'], ProvisioningLogs: ['storage'] } } } };
       expectProblem(c, 'at most 5 Entra diagnostic settings');
+    });
+    test('by default the detections needing opt-in data are off, the other 19 on', () => {
+      const [plan] = parseConfig(stringify(base()));
+      expect(plan.alerts?.disabled).toEqual(OPT_IN_DETECTIONS);
+    });
+    test('a detection reading a table the environment does not route, naming the detection and the category', () => {
+      const c = base();
+      env(c).alerts = { disabled: ['high-risk-service-principal', 'entra-diagnostic-settings-changed'] }; // enables high-risk-user
+      expectProblem(c, 'tenants.contoso.environments.dev.alerts: UnroutedTable: detection high-risk-user reads table AADRiskyUsers', 'route the Entra log category "RiskyUsers"');
+    });
+    test('alerts without a Log Analytics destination', () => {
+      const c = base();
+      env(c).logAnalytics = { enabled: false };
+      env(c).alerts = {};
+      expectProblem(c, 'alerts.enabled: got true; expected false, or logAnalytics enabled');
+    });
+    test('a bad custom detection query, with the Kusto message', () => {
+      const c = base();
+      env(c).alerts = { disabled: OPT_IN_DETECTIONS, customDetections: [{ key: 'payroll', displayName: 'Payroll sign-in', severity: 3, query: 'SigninLogs\n| where NoSuchColumn == 1' }] };
+      expectProblem(c, 'tenants.contoso.environments.dev.alerts:', 'payroll', 'NoSuchColumn');
+    });
+    test('an unknown detection key in disabled, with a suggestion', () => {
+      const c = base();
+      env(c).alerts = { disabled: [...OPT_IN_DETECTIONS, 'mfa-fatige'] };
+      expectProblem(c, 'alerts.disabled[3]', 'mfa-fatigue');
+    });
+    test('a canary with a bad federated subject', () => {
+      const c = base();
+      env(c).canary = { enabled: true, federatedCredential: { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:*' } };
+      expectProblem(c, 'canary.federatedCredential.subject');
     });
     test('malformed YAML, with line and column', () => {
       expectProblem('tenants:\n  contoso: [\n', 'YAML syntax (line 3, column 1)');
@@ -201,7 +235,7 @@ describe('configuration', () => {
     c.tenants.contoso.tenantId = 'x';
     env(c).location = 'mars';
     env(c).storage = { retentionInDays: 0 };
-    c.tenants.contoso.environments.prod = { subscriptionId: SUB, location: 'westeurope', logAnalytics: { retentionInDays: 5 } };
+    c.tenants.contoso.environments.prod = { subscriptionId: SUB, location: 'westeurope', logAnalytics: { retentionInDays: 5 }, alerts: { enabled: false } };
     const problems = problemsOf(c);
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toContain('environments.dev.storage.retentionInDays: got 0');

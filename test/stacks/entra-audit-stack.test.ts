@@ -100,6 +100,25 @@ describe('EntraAuditStack', () => {
     }
   });
 
+  test('alert rules on the stack workspace, named after the stack; none without alerts', () => {
+    const json = synth(planOf({ alerts: { actionGroups: [{ key: 'soc', shortName: 'soc', emailReceivers: [{ name: 'm', emailAddress: 'soc@example.com' }] }] } }));
+    const rules = resources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2');
+    expect(rules).toHaveLength(19);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ scopes: [expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/)], name: expect.stringMatching(/^entra-audit-contoso-dev-/), resource_group_name: expect.stringContaining('azurerm_resource_group.') });
+      expect((rule as { action: { action_groups: string[] } }).action.action_groups).toEqual([expect.stringMatching(/^\$\{azurerm_monitor_action_group\./)]);
+    }
+    expect(countOf(synth(planOf({ alerts: { enabled: false } })), 'azurerm_monitor_scheduled_query_rules_alert_v2')).toBe(0);
+  });
+
+  test('the canary app and its outputs, only when enabled', () => {
+    const json = synth(planOf({ canary: { enabled: true } }));
+    expect(resources(json, 'azuread_application').map((a) => a.display_name).sort()).toEqual(['Entra audit reader (contoso-dev)', 'entra-audit-canary', 'entra-audit-canary-writer']);
+    expect(json.output?.canary_application_object_id.value).toMatch(/^\$\{azuread_application\.\w+\.object_id\}$/);
+    expect(json.output?.canary_writer_client_id.value).toMatch(/^\$\{azuread_application\.\w+\.client_id\}$/);
+    expect(synth(planOf({})).output).not.toHaveProperty('canary_application_object_id');
+  });
+
   test('tags name the stack and the tool', () => {
     expect(onlyResource(synth(planOf({ tags: { owner: 'secops' } })), 'azurerm_storage_account')).toMatchObject({ tags: { 'managed-by': 'entra-audit-logging', 'entra-audit-stack': 'contoso-dev', owner: 'secops' } });
   });
