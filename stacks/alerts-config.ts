@@ -37,30 +37,7 @@ import {
   WINDOW_DURATIONS,
 } from '../constructs/entra-alert-rules/detection';
 import type { EntraAlertRulesProps } from '../constructs/entra-alert-rules/entra-alert-rules';
-
-/** Levenshtein distance, for did-you-mean hints. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-function render(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
+import { closest, show as render } from '../constructs/internal/validation';
 
 /** `z.enum` whose error names the bad value, the allowed values and the closest one. */
 function enumOf<T extends readonly [string, ...string[]]>(what: string, values: T) {
@@ -86,9 +63,8 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T) {
 }
 
 function suggestion(value: string, candidates: readonly string[]): string {
-  const lower = value.toLowerCase();
-  const best = [...candidates].sort((a, b) => distance(lower, a.toLowerCase()) - distance(lower, b.toLowerCase()))[0];
-  return best && distance(lower, best.toLowerCase()) <= Math.max(2, Math.floor(value.length / 4)) ? ` (did you mean ${render(best)}?)` : '';
+  const hint = closest(value, candidates);
+  return hint && hint !== value ? ` (did you mean ${render(hint)}?)` : '';
 }
 
 function intInRange(what: string, min: number, max: number) {
