@@ -121,6 +121,7 @@ export function entraReaderAppProblems(props: EntraReaderAppProps): Problem[] {
   } else if (c.type !== 'none') {
     p.oneOf('credential.type', (c as { type: string }).type, ['none', 'federated', 'secret']);
   }
+  // Key Vault secret names: learn.microsoft.com azure-resource-manager/management/resource-name-rules (Microsoft.KeyVault vaults/secrets).
   p.matches('keyVaultSecretName', props.keyVaultSecretName, /^[0-9a-zA-Z-]{1,127}$/, '1–127 letters, digits or hyphens');
   return p.items;
 }

@@ -89,6 +89,7 @@ export function eventHubDestinationProblems(props: EventHubDestinationProps): Pr
   const limits = EVENT_HUB_LIMITS[sku] ?? EVENT_HUB_LIMITS.Standard;
   if (props.capacity !== undefined) {
     if (sku === 'Premium') p.oneOf('capacity', props.capacity, limits.capacities);
+    // Standard throughput units: 1–40, the provider's range for maximum_throughput_units (TFAZ eventhub_namespace_resource.go).
     else p.integerInRange('capacity', props.capacity, 1, 40);
   }
   if (props.autoInflateMaximumThroughputUnits !== undefined) {

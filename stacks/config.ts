@@ -216,6 +216,8 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
   const protection: AuditDataProtection = { lock: env.protection?.lock ?? production, preventDestroy: env.protection?.preventDestroy ?? production };
   const tags = { 'managed-by': 'entra-audit-logging', 'entra-audit-stack': `${tenantKey}-${environmentKey}`, ...(env.tags ?? {}) };
   const resourceGroupName = env.resourceGroupName ?? names.resourceGroupName;
+  // Resource group and container name rules: learn.microsoft.com azure-resource-manager/management/resource-name-rules
+  // (Microsoft.Resources/resourcegroups; Microsoft.Storage storageAccounts/blobServices/containers).
   if (!/^[-\w._()]{1,89}[-\w_()]$/.test(resourceGroupName)) add('resourceGroupName', resourceGroupName, '1–90 letters, digits, "-", "_", ".", "(" or ")", not ending with "."');
   const common = { resourceGroupName, location: env.location, tags, protection };
 
