@@ -209,18 +209,11 @@ export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
 /** The `alerts:` section as written in YAML (defaults not yet applied). */
 export type AlertsConfigInput = z.input<typeof alertsConfigSchema>;
 
-/** What the stack knows about its workspace and routing, shared by every construct it creates. */
-export interface AlertRulesCommonProps {
-  readonly workspaceResourceId: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
-  readonly namePrefix: string;
-  /** Log Analytics tables of the categories the stack routes to this workspace. */
-  readonly routedTables: readonly string[];
-  /** Tables on the Basic plan, if any. */
-  readonly basicPlanTables?: readonly string[];
-  readonly tags?: Readonly<Record<string, string>>;
-}
+/** What the stack knows about its workspace and routing (documented on EntraAlertRulesProps). */
+export type AlertRulesCommonProps = Pick<
+  EntraAlertRulesProps,
+  'workspaceResourceId' | 'resourceGroupName' | 'location' | 'namePrefix' | 'routedTables' | 'basicPlanTables' | 'tags'
+>;
 
 /**
  * Props of `EntraAlertRules` for one environment: a pure translation of the parsed section plus
