@@ -181,3 +181,21 @@ export const fileSchema = strict({
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type FileConfig = z.infer<typeof fileSchema>;
+
+/**
+ * JSON Schema of the whole file, for editors (YAML language server: completion and checks as you
+ * type). Generated from the zod schemas by `npm run config:schema`; Azure's ranges are not in it —
+ * synth checks those.
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const editorSchema = strict({
+    tenants: z.record(
+      z.string(),
+      strict({ tenantId: z.string(), displayName: nonEmpty.optional(), environments: z.record(z.string(), environmentSchema) }),
+    ),
+  });
+  return {
+    ...z.toJSONSchema(editorSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'Entra ID audit logging configuration (stacks/environments.yaml)',
+  };
+}
