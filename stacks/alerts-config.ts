@@ -38,6 +38,7 @@ import {
 } from '../constructs/entra-alert-rules/detection';
 import type { EntraAlertRulesProps } from '../constructs/entra-alert-rules/entra-alert-rules';
 import { closest, show as render } from '../constructs/internal/validation';
+import { strict } from './config-strict';
 
 /** `z.enum` whose error names the bad value, the allowed values and the closest one. */
 function enumOf<T extends readonly [string, ...string[]]>(what: string, values: T) {
@@ -46,18 +47,6 @@ function enumOf<T extends readonly [string, ...string[]]>(what: string, values: 
       const input = issue.input;
       const hint = typeof input === 'string' ? suggestion(input, values) : '';
       return `${what} must be one of ${values.map(render).join(', ')}, got ${render(input)}${hint}`;
-    },
-  });
-}
-
-/** `z.strictObject` whose unknown-key error lists the allowed keys. */
-function strict<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code !== 'unrecognized_keys') return undefined;
-      const keys = (issue as unknown as { keys: string[] }).keys;
-      return `unknown setting${keys.length > 1 ? 's' : ''} ${keys.map(render).join(', ')}; expected only ${allowed.map(render).join(', ')}`;
     },
   });
 }

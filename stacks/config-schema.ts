@@ -12,17 +12,7 @@ import { STORAGE_REPLICATION_TYPES } from '../constructs/storage-archive-destina
 import { DESTINATION_KINDS } from '../constructs/entra-diagnostic-settings';
 import { oneOfText } from '../constructs/internal/validation';
 import { alertsConfigSchema } from './alerts-config';
-
-/** Marks the message of an unknown-keys issue so that `config.ts` can render it with the allowed keys. */
-export const UNKNOWN_KEYS_MARKER = 'unknown-keys:';
-
-/** A strict object: unknown keys are errors whose message carries the allowed keys. */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? UNKNOWN_KEYS_MARKER + JSON.stringify(allowed) : undefined),
-  });
-}
+import { strict } from './config-strict';
 
 /** A discriminated union on `type` whose error lists the allowed types, with a did-you-mean. */
 function tagged<T extends readonly [z.core.$ZodTypeDiscriminable, ...z.core.$ZodTypeDiscriminable[]]>(types: readonly string[], options: T) {

@@ -19,7 +19,7 @@ import { alertRulesPropsFromConfig, alertsConfigSchema } from './alerts-config';
 import { AZURE_REGIONS } from '../constructs/internal/azure-regions';
 import { tableOfCategory } from '../constructs/internal/log-categories';
 import { closest, GUID_PATTERN, GUID_TEXT, joinPath, oneOfText, Problem, renderProblem, show } from '../constructs/internal/validation';
-import { EnvironmentConfig, environmentSchema, fileSchema, UNKNOWN_KEYS_MARKER } from './config-schema';
+import { EnvironmentConfig, environmentSchema, fileSchema } from './config-schema';
 
 /** The default configuration file, relative to the project root. */
 export const DEFAULT_CONFIG_PATH = 'stacks/environments.yaml';
@@ -364,12 +364,8 @@ function zodProblems(error: z.ZodError, input: unknown, prefix: string): string[
     const segments = issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s));
     const path = segments.reduce<string>((acc, s) => joinPath(acc, s), prefix);
     const got = valueAt(input, segments);
-    if (issue.code === 'unrecognized_keys' && issue.message.startsWith(UNKNOWN_KEYS_MARKER)) {
-      const allowed: string[] = JSON.parse(issue.message.slice(UNKNOWN_KEYS_MARKER.length));
-      for (const key of issue.keys) {
-        const hint = closest(key, allowed);
-        out.push(renderProblem({ path: joinPath(path, key), got: `unknown setting ${key}`, expected: `${hint ? `${show(hint)} (did you mean it?); ` : ''}settings allowed here: ${allowed.join(', ')}` }));
-      }
+    if (issue.code === 'unrecognized_keys') {
+      out.push(`${path || '(top level)'}: ${issue.message}`);
     } else if (issue.code === 'invalid_value') {
       out.push(renderProblem({ path, got, expected: oneOfText(got, issue.values as (string | number)[]) }));
     } else if (issue.code === 'invalid_union' && got !== null && typeof got === 'object') {

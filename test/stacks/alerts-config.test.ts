@@ -69,9 +69,9 @@ describe('alertsConfigSchema', () => {
 
   test('fails on unknown settings, naming them and the allowed ones', () => {
     expect(issues({ enable: true })).toEqual([
-      ': unknown setting "enable"; expected only "enabled", "actionGroups", "existingActionGroupIds", "disabled", "overrides", "customDetections"',
+      ': unknown setting "enable" (did you mean "enabled"?); expected only "enabled", "actionGroups", "existingActionGroupIds", "disabled", "overrides", "customDetections"',
     ]);
-    expect(issues({ overrides: { 'mfa-fatigue': { severty: 1 } } })[0]).toMatch(/^overrides\.mfa-fatigue: unknown setting "severty"; expected only "severity", /);
+    expect(issues({ overrides: { 'mfa-fatigue': { severty: 1 } } })[0]).toMatch(/^overrides\.mfa-fatigue: unknown setting "severty" \(did you mean "severity"\?\); expected only "severity", /);
   });
 
   test('fails on unknown detection keys with a did-you-mean', () => {

@@ -83,12 +83,17 @@ describe('configuration', () => {
     test('an unknown key, with a suggestion and the allowed keys', () => {
       const c = base();
       env(c).logAnalytics = { retentionDays: 90 };
-      expectProblem(c, 'tenants.contoso.environments.dev.logAnalytics.retentionDays', '"retentionInDays" (did you mean it?)', 'settings allowed here:');
+      expectProblem(c, 'tenants.contoso.environments.dev.logAnalytics: unknown setting "retentionDays" (did you mean "retentionInDays"?); expected only "enabled", "existingWorkspaceId"');
+    });
+    test('an unknown key inside the alerts section, rendered like every other unknown key', () => {
+      const c = base();
+      env(c).alerts = { disabeld: [] };
+      expectProblem(c, 'tenants.contoso.environments.dev.alerts: unknown setting "disabeld" (did you mean "disabled"?); expected only "enabled"');
     });
     test('an unknown top-level key', () => {
       const c = base();
       c.tenant = {};
-      expectProblem(c, 'tenant: got "unknown setting tenant"', 'settings allowed here: tenants');
+      expectProblem(c, '(top level): unknown setting "tenant" (did you mean "tenants"?); expected only "tenants"');
     });
     test('an out-of-range workspace retention', () => {
       const c = base();
