@@ -8,7 +8,7 @@
  * 2 usage error or unreadable input.
  */
 import { readFileSync } from 'node:fs';
-import { EXIT_OK, EXIT_RISK, EXIT_USAGE, UsageError, emit, parseArgs, single } from './lib/review/cli';
+import { EXIT_OK, EXIT_RISK, UsageError, emit, exitCodeForError, parseArgs, single } from './lib/review/cli';
 import { PlanFormatError } from './lib/review/plan-json';
 import { defaultStackName, summarisePlans, type PlanInput } from './lib/review/summarise';
 
@@ -58,17 +58,7 @@ export function main(argv: readonly string[]): number {
     emit(result.markdown, single(args, '--out'));
     return args.flags.has('--fail-on-risk') && result.findings.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`plan-summary: ${error.message}\n\n${HELP}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof PlanFormatError) {
-      process.stderr.write(`plan-summary: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    // Anything else is input this tool could not make sense of; never let it look like exit 1 (risk found).
-    process.stderr.write(`plan-summary: could not process the input: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT_USAGE;
+    return exitCodeForError('plan-summary', error, HELP, PlanFormatError);
   }
 }
 

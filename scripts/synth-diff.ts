@@ -7,7 +7,7 @@
  * Exit codes: 0 success (whatever the risks), 1 with --fail-on-risk when risks exist,
  * 2 usage error or unreadable input.
  */
-import { EXIT_OK, EXIT_RISK, EXIT_USAGE, UsageError, emit, parseArgs, single } from './lib/review/cli';
+import { EXIT_OK, EXIT_RISK, UsageError, emit, exitCodeForError, parseArgs, single } from './lib/review/cli';
 import { summariseSynthDiff } from './lib/review/summarise';
 import { SynthFormatError, readSynthOutput } from './lib/review/synth-output';
 
@@ -43,17 +43,7 @@ export function main(argv: readonly string[]): number {
     emit(result.markdown, single(args, '--out'));
     return args.flags.has('--fail-on-risk') && result.findings.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`synth-diff: ${error.message}\n\n${HELP}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof SynthFormatError) {
-      process.stderr.write(`synth-diff: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    // Anything else is input this tool could not make sense of; never let it look like exit 1 (risk found).
-    process.stderr.write(`synth-diff: could not process the input: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT_USAGE;
+    return exitCodeForError('synth-diff', error, HELP, SynthFormatError);
   }
 }
 

@@ -259,22 +259,16 @@ export class AlertRulesConfigError extends Error {
 }
 
 /** A rule after defaults, overrides and parameters are applied: what gets synthesized. */
-export interface ResolvedAlertRule {
-  readonly key: string;
+export interface ResolvedAlertRule
+  extends Pick<
+    Detection,
+    | 'key' | 'displayName' | 'description' | 'severity' | 'tables' | 'evaluationFrequency' | 'windowDuration' | 'aggregation'
+    | 'metricMeasureColumn' | 'operator' | 'threshold' | 'dimensions' | 'failingPeriods'
+  > {
+  /** A custom detection from configuration, not a catalog one. */
   readonly custom: boolean;
-  readonly displayName: string;
-  readonly description: string;
-  readonly severity: AlertSeverity;
+  /** The query with its parameters substituted. */
   readonly query: string;
-  readonly tables: readonly string[];
-  readonly evaluationFrequency: EvaluationFrequency;
-  readonly windowDuration: WindowDuration;
-  readonly aggregation: AlertAggregation;
-  readonly metricMeasureColumn?: string;
-  readonly operator: AlertOperator;
-  readonly threshold: number;
-  readonly dimensions?: readonly AlertDimension[];
-  readonly failingPeriods?: FailingPeriods;
   readonly autoMitigationEnabled?: boolean;
   readonly muteActionsAfterAlertDuration?: MuteDuration;
   readonly enabled: boolean;

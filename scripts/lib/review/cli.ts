@@ -73,3 +73,19 @@ export function emit(text: string, out: string | undefined): void {
   if (out) writeFileSync(out, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
+
+/**
+ * The exit code for an error a command could not recover from, after printing it: usage errors
+ * with the help text, unreadable input with its message, anything else with its stack. Never
+ * EXIT_RISK, so that a crash cannot look like "risks found".
+ */
+export function exitCodeForError(tool: string, error: unknown, help: string, inputError: new (...args: never[]) => Error): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${tool}: ${error.message}\n\n${help}`);
+  } else if (error instanceof inputError) {
+    process.stderr.write(`${tool}: ${error.message}\n`);
+  } else {
+    process.stderr.write(`${tool}: could not process the input: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  return EXIT_USAGE;
+}
