@@ -315,6 +315,14 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
   }
 
   const backend: BackendConfig = env.backend ?? { type: 'local' };
+  if (production && env.backend === undefined) {
+    add(
+      'backend',
+      undefined,
+      'a remote backend for a production environment, e.g. backend: { type: azurerm, resourceGroupName: <rg>, storageAccountName: <account>, containerName: tfstate }: ' +
+        'local state is lost with the machine or folder it is on (write backend: { type: local } to accept that)',
+    );
+  }
   if (backend.type === 'azurerm') {
     if (!/^[a-z0-9]{3,24}$/.test(backend.storageAccountName)) add('backend.storageAccountName', backend.storageAccountName, '3–24 lowercase letters and digits');
     if (backend.subscriptionId !== undefined && !GUID_PATTERN.test(backend.subscriptionId)) add('backend.subscriptionId', backend.subscriptionId, GUID_TEXT);

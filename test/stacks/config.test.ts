@@ -48,9 +48,23 @@ describe('configuration', () => {
   test('production turns on locks and prevent_destroy, and each can be overridden', () => {
     const c = base();
     env(c).production = true;
+    env(c).backend = { type: 'local' };
     expect(parseConfig(stringify(c))[0].protection).toEqual({ lock: true, preventDestroy: true });
     env(c).protection = { lock: false };
     expect(parseConfig(stringify(c))[0].protection).toEqual({ lock: false, preventDestroy: true });
+  });
+
+  test('fails when a production environment has no backend, naming the setting and what to add', () => {
+    const c = base();
+    env(c).production = true;
+    expectProblem(c, 'tenants.contoso.environments.dev.backend: got nothing', 'a remote backend for a production environment', 'backend: { type: azurerm', 'backend: { type: local } to accept that');
+    env(c).backend = { type: 'azurerm', resourceGroupName: 'rg-tfstate', storageAccountName: 'sttfstate', containerName: 'tfstate' };
+    expect(problemsOf(c)).toEqual([]);
+    env(c).backend = { type: 'local' };
+    expect(problemsOf(c)).toEqual([]);
+    env(c).production = false;
+    delete env(c).backend;
+    expect(problemsOf(c)).toEqual([]);
   });
 
   test('derived names are valid for Azure and unique per tenant, subscription and environment', () => {

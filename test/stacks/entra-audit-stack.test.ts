@@ -93,7 +93,7 @@ describe('EntraAuditStack', () => {
   });
 
   test('production protects every destination', () => {
-    const json = synth(planOf({ production: true }));
+    const json = synth(planOf({ production: true, backend: { type: 'local' } }));
     expect(resources(json, 'azurerm_management_lock')).toHaveLength(3);
     for (const type of ['azurerm_log_analytics_workspace', 'azurerm_eventhub_namespace', 'azurerm_storage_account']) {
       expect(onlyResource(json, type)).toMatchObject({ lifecycle: { prevent_destroy: true } });

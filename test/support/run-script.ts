@@ -3,8 +3,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
+/** tsx's loader by absolute URL, so that scripts also run from a working folder outside the repository. */
+export const TSX_IMPORT = pathToFileURL(require.resolve('tsx', { paths: [REPO_ROOT] })).href;
 
 export interface ScriptResult {
   readonly status: number | null;
@@ -13,7 +16,7 @@ export interface ScriptResult {
 }
 
 export function runScript(script: string, args: readonly string[], cwd: string = REPO_ROOT): ScriptResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+  const result = spawnSync(process.execPath, ['--import', TSX_IMPORT, join(REPO_ROOT, script), ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

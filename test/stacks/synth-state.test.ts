@@ -1,0 +1,249 @@
+/**
+ * Day-2 synth: the second and later synths keep Terraform's state and working files, a failed synth
+ * removes only what synth wrote, and synth refuses folders that are not its own. Runs synth as a child
+ * process in a throw-away project folder, the way `npm run synth` and `cdktf deploy` run it.
+ */
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { REPO_ROOT, TSX_IMPORT } from '../support/run-script';
+
+const work = mkdtempSync(join(tmpdir(), 'entra-synth-state-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const DEV = `tenants:
+  contoso:
+    tenantId: 00000000-0000-4000-8000-00000000c001
+    environments:
+      dev:
+        subscriptionId: 11111111-1111-4111-8111-111111111111
+        location: westeurope
+        readerApp: { enabled: false }
+        alerts: { enabled: false }
+`;
+const TWO = `${DEV}      test:
+        subscriptionId: 11111111-1111-4111-8111-111111111111
+        location: westeurope
+        diagnosticSettingName: entra-audit-contoso-test
+        readerApp: { enabled: false }
+        alerts: { enabled: false }
+`;
+
+/** A project folder with a configuration file, and synth run in it. */
+function project(name: string, config = DEV): { dir: string; synth: (env?: NodeJS.ProcessEnv) => SpawnSyncReturns<string> } {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'environments.yaml'), config);
+  const synth = (env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'stacks', 'main.ts')], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '', ...env },
+    });
+  return { dir, synth };
+}
+
+/** What Terraform and the user leave in a project after `cdktf deploy`. */
+function workingFiles(dir: string, stack: string): Record<string, string> {
+  const stackDir = join(dir, 'cdktf.out', 'stacks', stack);
+  const files = {
+    [join(dir, `terraform.${stack}.tfstate`)]: '{"version":4,"serial":7}',
+    [join(dir, `terraform.${stack}.tfstate.backup`)]: '{"version":4,"serial":6}',
+    [join(stackDir, '.terraform.lock.hcl')]: '# lock file',
+    [join(stackDir, '.terraform', 'terraform.tfstate')]: '{"backend":{}}',
+    [join(stackDir, '.terraform', 'providers', 'registry.terraform.io', 'hashicorp', 'azurerm', 'marker')]: 'provider',
+    [join(stackDir, 'tfplan')]: 'plan file',
+  };
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(resolve(file, '..'), { recursive: true });
+    writeFileSync(file, text);
+  }
+  return files;
+}
+
+function expectIntact(files: Record<string, string>): void {
+  for (const [file, text] of Object.entries(files)) expect([file, readFileSync(file, 'utf8')]).toEqual([file, text]);
+}
+
+describe('state and working files survive synth', () => {
+  test('local state lives in the project folder, and cdk.tf.json points there from the stack folder', () => {
+    const { dir, synth } = project('path');
+    const run = synth();
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'cdk.tf.json'), 'utf8'));
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.contoso-dev.tfstate' } });
+    // Terraform resolves the path in the stack's working folder.
+    expect(resolve(dir, 'cdktf.out', 'stacks', 'contoso-dev', json.terraform.backend.local.path)).toBe(join(dir, 'terraform.contoso-dev.tfstate'));
+  });
+
+  test('a second synth keeps state, .terraform/, the lock file and plan files', () => {
+    const { dir, synth } = project('second');
+    expect(synth().status).toBe(0);
+    const files = workingFiles(dir, 'contoso-dev');
+    const again = synth();
+    expect(again.status).toBe(0);
+    expectIntact(files);
+    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'cdk.tf.json'))).toBe(true);
+    expect(readdirSync(join(dir, 'cdktf.out')).filter((n) => n.includes('staging'))).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.includes('staging'))).toEqual([]);
+  });
+
+  test('a failed synth removes every cdk.tf.json and the manifest, and nothing else', () => {
+    const { dir, synth } = project('failed');
+    expect(synth().status).toBe(0);
+    const files = workingFiles(dir, 'contoso-dev');
+    writeFileSync(join(dir, 'environments.yaml'), DEV.replace('westeurope', 'West Europe'));
+    const run = synth();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Nothing was synthesized.');
+    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'cdk.tf.json'))).toBe(false);
+    expect(existsSync(join(dir, 'cdktf.out', 'manifest.json'))).toBe(false);
+    expectIntact(files);
+    // And the next good synth carries on from there.
+    writeFileSync(join(dir, 'environments.yaml'), DEV);
+    expect(synth().status).toBe(0);
+    expectIntact(files);
+  });
+
+  test('a stack removed from the configuration keeps its working files and is reported', () => {
+    const { dir, synth } = project('removed', TWO);
+    expect(synth().status).toBe(0);
+    const files = workingFiles(dir, 'contoso-test');
+    writeFileSync(join(dir, 'environments.yaml'), DEV);
+    const run = synth();
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('cdktf.out/stacks/contoso-test belongs to no configured stack any more');
+    expect(run.stderr).toContain('cdktf destroy contoso-test');
+    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-test', 'cdk.tf.json'))).toBe(false);
+    expectIntact(files);
+    const manifest = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(['contoso-dev']);
+  });
+
+  test('state left inside the stack folder by earlier versions stops synth with the move to make', () => {
+    const { dir, synth } = project('legacy');
+    expect(synth().status).toBe(0);
+    const legacy = join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'terraform.contoso-dev.tfstate');
+    writeFileSync(legacy, '{"version":4,"serial":3}');
+    const run = synth();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('contoso-dev: its local state is in cdktf.out/stacks/contoso-dev/terraform.contoso-dev.tfstate, where earlier versions kept it');
+    expect(run.stderr).toContain('mv cdktf.out/stacks/contoso-dev/terraform.contoso-dev.tfstate terraform.contoso-dev.tfstate');
+    expect(readFileSync(legacy, 'utf8')).toBe('{"version":4,"serial":3}');
+    // In both places: the user picks one.
+    writeFileSync(join(dir, 'terraform.contoso-dev.tfstate'), '{"version":4,"serial":9}');
+    expect(synth().stderr).toContain('contoso-dev: local state exists in two places');
+  });
+
+  test('a staging folder left by a killed synth is removed by the next one', () => {
+    const { dir, synth } = project('stale');
+    expect(synth().status).toBe(0);
+    const stale = join(dir, 'cdktf.out', '.staging-999999999');
+    mkdirSync(join(stale, 'stacks'), { recursive: true });
+    const oldLayout = join(dir, 'cdktf.out.staging-999999999');
+    mkdirSync(oldLayout);
+    writeFileSync(join(oldLayout, 'manifest.json'), '{"version":"0.21.0","stacks":{}}');
+    expect(synth().status).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(oldLayout)).toBe(false);
+  });
+});
+
+describe('synth owns only its folder', () => {
+  function userFiles(dir: string): Record<string, string> {
+    const files = {
+      [join(dir, '.git', 'HEAD')]: 'ref: refs/heads/main\n',
+      [join(dir, 'stacks', 'environments.yaml')]: 'mine',
+      [join(dir, 'notes.txt')]: 'my notes',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(resolve(file, '..'), { recursive: true });
+      writeFileSync(file, text);
+    }
+    return files;
+  }
+
+  test.each([
+    ['the project folder (CDKTF_OUTDIR=$PWD)', '.', 'is the project folder'],
+    ['the project folder with a bad configuration', '.', 'is the project folder'],
+    ['a parent of the project', '..', 'contains the project folder'],
+  ])('refuses %s and touches nothing', (name, outdir, message) => {
+    const { dir, synth } = project(name.replace(/\W+/g, '-'), name.includes('bad') ? 'tenants: [' : DEV);
+    const files = userFiles(dir);
+    const run = synth({ CDKTF_OUTDIR: outdir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain('Nothing was synthesized.');
+    expectIntact(files);
+    expect(existsSync(join(dir, 'manifest.json'))).toBe(false);
+  });
+
+  test('refuses a non-empty folder it did not write', () => {
+    const { dir, synth } = project('foreign');
+    const foreign = join(dir, 'elsewhere');
+    const files = { [join(foreign, 'keep.txt')]: 'keep', [join(foreign, 'stacks', 'x', 'cdk.tf.json')]: '{}' };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(resolve(file, '..'), { recursive: true });
+      writeFileSync(file, text);
+    }
+    const run = synth({ CDKTF_OUTDIR: foreign });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('is not empty and was not written by synth');
+    expectIntact(files);
+  });
+
+  test('a stacks entry that is a file is a clean error', () => {
+    const { dir, synth } = project('stacks-file');
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'manifest.json'), '{"version":"0.21.0","stacks":{}}');
+    writeFileSync(join(dir, 'out', 'stacks'), 'not a folder');
+    const run = synth({ CDKTF_OUTDIR: 'out' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('out/stacks is not a folder');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(dir, 'out', 'stacks'), 'utf8')).toBe('not a folder');
+  });
+
+  test('two synths into one folder at once both succeed and leave one complete output', async () => {
+    const { dir } = project('race', TWO);
+    const { spawn } = await import('node:child_process');
+    const start = () =>
+      new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'stacks', 'main.ts')], {
+          cwd: dir,
+          stdio: 'ignore',
+          env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '' },
+        });
+        child.on('exit', (code) => done(code));
+      });
+    expect(await Promise.all([start(), start()])).toEqual([0, 0]);
+    const stacks = join(dir, 'cdktf.out', 'stacks');
+    expect(readdirSync(stacks).filter((s) => existsSync(join(stacks, s, 'cdk.tf.json'))).sort()).toEqual(['contoso-dev', 'contoso-test']);
+    expect(readdirSync(join(dir, 'cdktf.out')).sort()).toEqual(['.entra-audit-synth.json', 'manifest.json', 'stacks']);
+  }, 60_000);
+
+  test('an interrupted synth cleans up its staging folder and lock', async () => {
+    const { dir } = project('interrupt');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'stacks', 'main.ts')], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Interrupt as soon as the lock exists, i.e. while synth is at work.
+    const lock = join(dir, 'cdktf.out', '.synth.lock');
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(lock) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    // Either the signal arrived before a checkpoint (130, nothing published) or after the last one (0).
+    expect([0, 130]).toContain(code);
+    if (code === 130) expect(stderr).toContain('interrupted by SIGINT');
+    expect(readdirSync(join(dir, 'cdktf.out')).filter((n) => n.startsWith('.staging-') || n === '.synth.lock')).toEqual([]);
+  }, 60_000);
+});
