@@ -129,11 +129,27 @@ export function entraDiagnosticSettingsProblems(props: EntraDiagnosticSettingsPr
 }
 
 /**
+ * The retention policy written into every `enabled_log` block: off, 0 days.
+ *
+ * azurerm 4.x deprecates `enabled_log.retention_policy` ("Azure does not support retention for new Azure
+ * Active Directory Diagnostic Settings"), yet its request builder skips every `enabled_log` block that
+ * has none: `expandMonitorAADDiagnosticsSettingsEnabledLogs` in
+ * internal/services/monitor/monitor_aad_diagnostic_setting_resource.go (hashicorp/terraform-provider-azurerm,
+ * 4.x) `continue`s when `retention_policy` is empty, so a setting of bare `enabled_log { category }` blocks
+ * is sent with `"logs": []`, which Azure accepts and then answers 404 (the comment in the same file;
+ * hashicorp/terraform-provider-azurerm#30808). Retention disabled with 0 days is what Azure still accepts
+ * after storage retention was retired (learn.microsoft.com/azure/azure-monitor/essentials/migrate-to-azure-storage-lifecycle-policy;
+ * Azure/avdaccelerator#473), and it is what Read stores back, so plans settle. The cost is the provider's
+ * deprecation warning on plan. Retention of the logs themselves belongs to the destinations.
+ */
+export const NO_SETTING_RETENTION = { enabled: false, days: 0 } as const;
+
+/**
  * Tenant-level Entra ID diagnostic settings (`azurerm_monitor_aad_diagnostic_setting`) that route each
  * log category to its destinations, with the fewest settings: categories sharing a set of destinations
- * share a setting. Only `enabled_log` blocks are emitted (no deprecated `log` or `retention_policy`):
- * retention belongs to the destinations. The Event Hub is always named, so Azure never creates one hub
- * per category.
+ * share a setting. Only `enabled_log` blocks are emitted (no deprecated `log` block): retention belongs
+ * to the destinations. Each carries `retention_policy { enabled = false, days = 0 }` all the same (see
+ * {@link NO_SETTING_RETENTION}). The Event Hub is always named, so Azure never creates one hub per category.
  *
  * Entra settings are tenant-wide: Azure allows at most 5 per tenant (assumed from Azure Monitor's
  * per-resource limit; see README), counted across every stack that deploys to the tenant.
@@ -158,7 +174,7 @@ export class EntraDiagnosticSettings extends Construct {
       const d = props.destinations;
       settings[key] = new MonitorAadDiagnosticSetting(this, key, {
         name: group.name,
-        enabledLog: group.categories.map((category) => ({ category })),
+        enabledLog: group.categories.map((category) => ({ category, retentionPolicy: { ...NO_SETTING_RETENTION } })),
         logAnalyticsWorkspaceId: group.kinds.includes('logAnalytics') ? d.logAnalyticsWorkspaceId : undefined,
         eventhubAuthorizationRuleId: group.kinds.includes('eventHub') ? d.eventHub?.authorizationRuleId : undefined,
         eventhubName: group.kinds.includes('eventHub') ? d.eventHub?.hubName : undefined,

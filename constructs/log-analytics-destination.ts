@@ -35,13 +35,13 @@ export type TablePlan = (typeof TABLE_PLANS)[number];
 export interface TableRetention {
   /**
    * Interactive (analytics) retention in days, 4–730. Not allowed on the Basic plan.
-   * @default - the workspace's retention
+   * @default - the workspace's retention (written out explicitly, so plans settle)
    */
   readonly retentionInDays?: number;
   /**
    * Total retention (interactive + long-term) in days: 4–730 or one of 1095, 1460, 1826, 2191, 2556,
    * 2922, 3288, 3653, 4018, 4383. Never less than `retentionInDays`.
-   * @default - equal to the interactive retention
+   * @default - equal to the interactive retention (on the Basic plan: the workspace's retention)
    */
   readonly totalRetentionInDays?: number;
   /**
@@ -142,24 +142,37 @@ export function logAnalyticsDestinationProblems(props: LogAnalyticsDestinationPr
     const asCategory = findCategory(table);
     if (asCategory && asCategory.table !== table) p.add(base, table, `the table name ${JSON.stringify(asCategory.table)}, not the category name`);
     tableRetentionProblems(p, base, retention);
-    const resolved = resolveTableRetention(retention, props.tableDefaults);
+    // An existing workspace's retention is read at plan time; a new one's is known now.
+    const resolved = resolveTableRetention(retention, props.tableDefaults, props.existingWorkspaceId === undefined ? (props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS) : undefined);
     if (
       resolved.retentionInDays !== undefined &&
       resolved.totalRetentionInDays !== undefined &&
       resolved.totalRetentionInDays < resolved.retentionInDays &&
       (retention.retentionInDays === undefined || retention.totalRetentionInDays === undefined)
     ) {
-      p.add(`${base}.totalRetentionInDays`, resolved.totalRetentionInDays, `at least the interactive retention (${resolved.retentionInDays}), counting tableDefaults`);
+      p.add(`${base}.totalRetentionInDays`, resolved.totalRetentionInDays, `at least the interactive retention (${resolved.retentionInDays}), counting tableDefaults and the workspace retention`);
     }
   }
   return p.items;
 }
 
-/** A table's retention with the defaults filled in. */
-export function resolveTableRetention(table: TableRetention, defaults: TableRetention = {}): TableRetention {
+/** Workspace retention when none is configured. */
+export const DEFAULT_WORKSPACE_RETENTION_DAYS = 90;
+
+/**
+ * A table's retention with every default filled in from `defaults` and then from the workspace.
+ *
+ * Both retention attributes of `azurerm_log_analytics_workspace_table` are Optional and not Computed,
+ * and Read stores what Azure returns (internal/services/loganalytics/log_analytics_workspace_table_resource.go,
+ * hashicorp/terraform-provider-azurerm v4.55.0; its `TestAccLogAnalyticsWorkspaceTable_updateTableRetention`
+ * expects a non-empty plan when `retention_in_days` is left out). Left out, every later plan would show
+ * `90 → null`. So both are always written: interactive retention on Analytics tables (Read ignores it on
+ * Basic ones, and 4.55 rejects it there), total retention on every table.
+ */
+export function resolveTableRetention(table: TableRetention, defaults: TableRetention = {}, workspaceRetentionInDays?: number): TableRetention {
   const plan = table.plan ?? defaults.plan ?? 'Analytics';
-  const retentionInDays = plan === 'Basic' ? undefined : (table.retentionInDays ?? defaults.retentionInDays);
-  return { plan, retentionInDays, totalRetentionInDays: table.totalRetentionInDays ?? defaults.totalRetentionInDays ?? retentionInDays };
+  const retentionInDays = plan === 'Basic' ? undefined : (table.retentionInDays ?? defaults.retentionInDays ?? workspaceRetentionInDays);
+  return { plan, retentionInDays, totalRetentionInDays: table.totalRetentionInDays ?? defaults.totalRetentionInDays ?? retentionInDays ?? workspaceRetentionInDays };
 }
 
 function tableRetentionProblems(p: ProblemList, base: string, retention: TableRetention): void {
@@ -191,6 +204,8 @@ export class LogAnalyticsDestination extends Construct {
   readonly workspaceResourceId: string;
   /** The workspace (customer) GUID: what the Logs query API takes. */
   readonly workspaceGuid: string;
+  /** The workspace's interactive retention: configured for a new workspace, read at plan time for an existing one. */
+  readonly workspaceRetentionInDays: number;
   /** The workspace created here, if any. */
   readonly workspace?: LogAnalyticsWorkspace;
   /** The table resources, by table name. */
@@ -208,6 +223,7 @@ export class LogAnalyticsDestination extends Construct {
       });
       this.workspaceResourceId = props.existingWorkspaceId;
       this.workspaceGuid = data.workspaceId;
+      this.workspaceRetentionInDays = data.retentionInDays;
     } else {
       this.workspace = new LogAnalyticsWorkspace(this, 'Resource', {
         name: props.name!,
@@ -215,19 +231,20 @@ export class LogAnalyticsDestination extends Construct {
         location: props.location!,
         sku: props.sku ?? 'PerGB2018',
         reservationCapacityInGbPerDay: props.reservationCapacityInGbPerDay,
-        retentionInDays: props.retentionInDays ?? 90,
+        retentionInDays: props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS,
         dailyQuotaGb: props.dailyQuotaGb ?? -1,
         localAuthenticationEnabled: props.localAuthenticationEnabled ?? false,
         tags: props.tags ? { ...props.tags } : undefined,
       });
       this.workspaceResourceId = this.workspace.id;
       this.workspaceGuid = this.workspace.workspaceId;
+      this.workspaceRetentionInDays = props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS;
     }
 
     const tablesScope = new Construct(this, 'Tables');
     const tables: Record<string, LogAnalyticsWorkspaceTable> = {};
     for (const [name, table] of Object.entries(props.tables ?? {})) {
-      const retention = resolveTableRetention(table, props.tableDefaults);
+      const retention = resolveTableRetention(table, props.tableDefaults, this.workspaceRetentionInDays);
       tables[name] = new LogAnalyticsWorkspaceTable(tablesScope, name, {
         name,
         workspaceId: this.workspaceResourceId,

@@ -11,22 +11,22 @@ const synth = (props: Partial<EntraDiagnosticSettingsProps> = {}) =>
 const categoriesOf = (setting: Record<string, unknown>) => (setting.enabled_log as { category: string }[]).map((l) => l.category);
 
 describe('EntraDiagnosticSettings', () => {
-  test('defaults: one setting routing every baseline category to all three destinations, with enabled_log only', () => {
+  test('defaults: one setting routing every baseline category to all three destinations, with enabled_log only, each with retention off', () => {
     const setting = onlyResource(synth(), 'azurerm_monitor_aad_diagnostic_setting');
     expect(setting).toEqual({
       name: 'entra-audit-prod-law-evh-st',
-      enabled_log: BASELINE_CATEGORIES.map((category) => ({ category })),
+      enabled_log: BASELINE_CATEGORIES.map((category) => ({ category, retention_policy: { enabled: false, days: 0 } })),
       log_analytics_workspace_id: WS,
       eventhub_authorization_rule_id: RULE,
       eventhub_name: 'entra-audit-logs',
       storage_account_id: SA,
     });
-    expect(JSON.stringify(setting)).not.toMatch(/retention_policy|"log"/);
+    expect(setting).not.toHaveProperty('log');
   });
 
   test('the default routing covers only the destinations given', () => {
     const setting = onlyResource(synth({ destinations: { logAnalyticsWorkspaceId: WS } }), 'azurerm_monitor_aad_diagnostic_setting');
-    expect(setting).toEqual({ name: 'entra-audit-prod-law', enabled_log: BASELINE_CATEGORIES.map((category) => ({ category })), log_analytics_workspace_id: WS });
+    expect(setting).toEqual({ name: 'entra-audit-prod-law', enabled_log: BASELINE_CATEGORIES.map((category) => ({ category, retention_policy: { enabled: false, days: 0 } })), log_analytics_workspace_id: WS });
   });
 
   test('categories sharing a destination set share one setting: the fewest settings', () => {

@@ -37,9 +37,28 @@ describe('LogAnalyticsDestination', () => {
     const json = synth({ tables: { SigninLogs: { retentionInDays: 180, totalRetentionInDays: 2556 }, AuditLogs: {} }, tableDefaults: { totalRetentionInDays: 365 } });
     const tables = resources(json, 'azurerm_log_analytics_workspace_table').sort((a, b) => String(a.name).localeCompare(String(b.name)));
     expect(tables).toEqual([
-      { name: 'AuditLogs', plan: 'Analytics', total_retention_in_days: 365, workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/) },
+      { name: 'AuditLogs', plan: 'Analytics', retention_in_days: 90, total_retention_in_days: 365, workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/) },
       { name: 'SigninLogs', plan: 'Analytics', retention_in_days: 180, total_retention_in_days: 2556, workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/) },
     ]);
+  });
+
+  test('retention left to the workspace is written out: interactive and total from the workspace retention', () => {
+    const table = onlyResource(synth({ retentionInDays: 120, tables: { AuditLogs: {} } }), 'azurerm_log_analytics_workspace_table');
+    expect(table).toMatchObject({ retention_in_days: 120, total_retention_in_days: 120 });
+    const defaulted = onlyResource(synth({ tables: { AuditLogs: {} } }), 'azurerm_log_analytics_workspace_table');
+    expect(defaulted).toMatchObject({ retention_in_days: 90, total_retention_in_days: 90 });
+  });
+
+  test('a Basic table without a total retention gets the workspace retention as its total', () => {
+    const table = onlyResource(synth({ retentionInDays: 60, tables: { AADNonInteractiveUserSignInLogs: { plan: 'Basic' } } }), 'azurerm_log_analytics_workspace_table');
+    expect(table).toMatchObject({ plan: 'Basic', total_retention_in_days: 60 });
+    expect(table).not.toHaveProperty('retention_in_days');
+  });
+
+  test('fails when tableDefaults leave a table\'s total below the workspace retention it inherits', () => {
+    expect(() => synth({ retentionInDays: 365, tableDefaults: { totalRetentionInDays: 90 }, tables: { AuditLogs: {} } })).toThrow(
+      'tables.AuditLogs.totalRetentionInDays: got 90; expected at least the interactive retention (365), counting tableDefaults and the workspace retention',
+    );
   });
 
   test('a Basic table gets no interactive retention', () => {
@@ -56,6 +75,12 @@ describe('LogAnalyticsDestination', () => {
     expect(countOf(json, 'azurerm_log_analytics_workspace')).toBe(0);
     expect(Object.values(json.data?.azurerm_log_analytics_workspace ?? {})).toEqual([expect.objectContaining({ name: 'log-shared', resource_group_name: 'rg-shared' })]);
     expect(onlyResource(json, 'azurerm_log_analytics_workspace_table')).toMatchObject({ workspace_id: EXISTING });
+  });
+
+  test('tables of an existing workspace inherit its retention as read by the data source, written out', () => {
+    const json = synthConstructs((scope) => new LogAnalyticsDestination(scope, 'LogAnalytics', { existingWorkspaceId: EXISTING, tables: { AuditLogs: {} } }));
+    const ref = expect.stringMatching(/^\$\{data\.azurerm_log_analytics_workspace\.\w+\.retention_in_days\}$/);
+    expect(onlyResource(json, 'azurerm_log_analytics_workspace_table')).toMatchObject({ retention_in_days: ref, total_retention_in_days: ref });
   });
 
   test('protection adds a CanNotDelete lock and prevent_destroy', () => {
