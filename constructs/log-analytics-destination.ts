@@ -1,6 +1,8 @@
 import { DataAzurermLogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { LogAnalyticsWorkspaceTable } from '@cdktf/provider-azurerm/lib/log-analytics-workspace-table';
+import { Sleep } from '@cdktf/provider-time/lib/sleep';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AuditDataProtection, protectAuditData } from './audit-data-lock';
 import { findCategory } from './internal/log-categories';
@@ -95,6 +97,16 @@ export interface LogAnalyticsDestinationProps {
    * @default - interactive retention of the workspace, total retention equal to the interactive one
    */
   readonly tableDefaults?: TableRetention;
+  /**
+   * Seconds to wait after creating a new workspace before its tables (and whatever depends on
+   * {@link LogAnalyticsDestination.ready}, such as alert rules) are created: right after creation the
+   * workspace answers `404 ResourceNotFound: Workspace not active` (hashicorp/terraform-provider-azurerm#30069,
+   * #17145; Azure/terraform-azurerm-avm-ptn-aks-production#187). The wait runs once, when the workspace is
+   * created (or replaced), never on later applies. 0 turns it off. Needs the hashicorp/time provider in the stack.
+   * Ignored with `existingWorkspaceId`.
+   * @default 120
+   */
+  readonly activationWaitInSeconds?: number;
   /** Protection against deletion. @default - none */
   readonly protection?: AuditDataProtection;
   /** Tags for the new workspace. @default - none */
@@ -122,6 +134,7 @@ export function logAnalyticsDestinationProblems(props: LogAnalyticsDestinationPr
     if (props.location === undefined) p.add('location', undefined, 'an Azure region');
   }
   p.oneOf('sku', props.sku, LOG_ANALYTICS_SKUS);
+  p.integerInRange('activationWaitInSeconds', props.activationWaitInSeconds, 0, 900);
   p.integerInRange('retentionInDays', props.retentionInDays, 30, 730);
   if (props.dailyQuotaGb !== undefined && props.dailyQuotaGb !== -1 && !(props.dailyQuotaGb > 0)) {
     p.add('dailyQuotaGb', props.dailyQuotaGb, '-1 (no cap, recommended for audit data) or a positive number of GB');
@@ -208,6 +221,13 @@ export class LogAnalyticsDestination extends Construct {
   readonly workspaceRetentionInDays: number;
   /** The workspace created here, if any. */
   readonly workspace?: LogAnalyticsWorkspace;
+  /**
+   * Depend on this to be created only once the workspace accepts requests: the activation wait after a
+   * new workspace, else the workspace (or nothing, for an existing one).
+   */
+  readonly ready: readonly ITerraformDependable[];
+  /** The `time_sleep` after a new workspace, if any: its stack needs the hashicorp/time provider. */
+  readonly activationWait?: Sleep;
   /** The table resources, by table name. */
   readonly tables: Readonly<Record<string, LogAnalyticsWorkspaceTable>>;
 
@@ -240,6 +260,11 @@ export class LogAnalyticsDestination extends Construct {
       this.workspaceGuid = this.workspace.workspaceId;
       this.workspaceRetentionInDays = props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS;
     }
+    const wait = this.workspace ? (props.activationWaitInSeconds ?? 120) : 0;
+    if (this.workspace && wait > 0) {
+      this.activationWait = new Sleep(this, 'ActivationWait', { createDuration: `${wait}s`, triggers: { workspace_id: this.workspace.id }, dependsOn: [this.workspace] });
+    }
+    this.ready = this.activationWait ? [this.activationWait] : this.workspace ? [this.workspace] : [];
 
     const tablesScope = new Construct(this, 'Tables');
     const tables: Record<string, LogAnalyticsWorkspaceTable> = {};
@@ -251,6 +276,7 @@ export class LogAnalyticsDestination extends Construct {
         plan: retention.plan,
         retentionInDays: retention.retentionInDays,
         totalRetentionInDays: retention.totalRetentionInDays,
+        dependsOn: this.ready.length > 0 ? [...this.ready] : undefined,
       });
     }
     this.tables = tables;

@@ -51,6 +51,7 @@ const logAnalytics = strict({
   retentionInDays: z.number().optional(),
   dailyQuotaGb: z.number().optional(),
   localAuthenticationEnabled: z.boolean().optional(),
+  activationWaitInSeconds: z.number().optional(),
   tableDefaults: tableRetention.optional(),
   tables: z.record(z.string(), tableRetention).optional(),
 });

@@ -36,6 +36,13 @@ export class EntraAuditStack extends TerraformStack {
       // the storage data plane here (no queue or static-website settings): with it off, a firewalled
       // account does not break refreshes (azure-facts.md §3 azurerm_storage_account).
       storageUseAzuread: true,
+      // azurerm 4.x defaults to `legacy`, which registers resource providers at subscription scope and so
+      // needs `*/register/action` on the whole subscription (MicrosoftDocs/azure-docs#65179 shows a deploy
+      // failing on Microsoft.Insights/register/action). With `none` the deployer needs no more than its
+      // roles on the resource group; the resource providers this stack uses (Microsoft.Insights,
+      // Microsoft.OperationalInsights, Microsoft.EventHub, Microsoft.Storage) are registered once by a
+      // subscription owner (docs/deployment.md). Values: website/docs/index.html.markdown, azurerm v4.55.0.
+      resourceProviderRegistrations: 'none',
       features: [
         {
           storage: [{ dataPlaneAvailable: false }],
@@ -45,7 +52,6 @@ export class EntraAuditStack extends TerraformStack {
       ],
     });
     new AzureadProvider(this, 'azuread', { tenantId: plan.tenantId });
-    if (plan.readerApp?.credential?.type === 'secret') new TimeProvider(this, 'time', {});
 
     if (plan.backend.type === 'azurerm') {
       const b = plan.backend;
@@ -96,9 +102,16 @@ export class EntraAuditStack extends TerraformStack {
 
     if (plan.readerApp) this.readerApp = new EntraReaderApp(this, 'ReaderApp', plan.readerApp);
     if (plan.alerts && this.logAnalytics) {
-      this.alerts = new EntraAlertRules(this, 'Alerts', { ...plan.alerts, resourceGroupName, workspaceResourceId: this.logAnalytics.workspaceResourceId });
+      this.alerts = new EntraAlertRules(this, 'Alerts', {
+        ...plan.alerts,
+        resourceGroupName,
+        workspaceResourceId: this.logAnalytics.workspaceResourceId,
+        dependsOn: this.logAnalytics.ready.length > 0 ? [...this.logAnalytics.ready] : undefined,
+      });
     }
     if (plan.canary) this.canary = new EntraCanaryApp(this, 'Canary', plan.canary);
+    // hashicorp/time: the reader secret's rotation schedule, and the wait for a new workspace to become active.
+    if (this.readerApp?.password || this.logAnalytics?.activationWait) new TimeProvider(this, 'time', {});
 
     this.outputs(plan);
   }

@@ -3,7 +3,7 @@ import {
   MonitorScheduledQueryRulesAlertV2,
   MonitorScheduledQueryRulesAlertV2Criteria,
 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { Annotations, Token } from 'cdktf';
+import { Annotations, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AZURE_REGIONS } from '../internal/azure-regions';
 import { validateKql, referencedTables } from '../internal/kql-validator';
@@ -233,6 +233,12 @@ export interface EntraAlertRulesProps {
    * @default - none
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * What every rule waits for, e.g. {@link LogAnalyticsDestination.ready} of a workspace created in the
+   * same apply: rules created against a workspace that is not active yet fail with `404 Workspace not active`.
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** One configuration problem: rendered `[<path>] <code>: <what>, got <value>; expected <allowed>`. */
@@ -400,6 +406,7 @@ export class EntraAlertRules extends Construct {
         resourceGroupName: props.resourceGroupName,
         location: props.location,
         scopes: [props.workspaceResourceId],
+        dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
         displayName: escapeTerraformTemplate(rule.displayName),
         description: escapeTerraformTemplate(rule.description),
         severity: rule.severity,

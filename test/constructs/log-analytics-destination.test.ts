@@ -37,8 +37,8 @@ describe('LogAnalyticsDestination', () => {
     const json = synth({ tables: { SigninLogs: { retentionInDays: 180, totalRetentionInDays: 2556 }, AuditLogs: {} }, tableDefaults: { totalRetentionInDays: 365 } });
     const tables = resources(json, 'azurerm_log_analytics_workspace_table').sort((a, b) => String(a.name).localeCompare(String(b.name)));
     expect(tables).toEqual([
-      { name: 'AuditLogs', plan: 'Analytics', retention_in_days: 90, total_retention_in_days: 365, workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/) },
-      { name: 'SigninLogs', plan: 'Analytics', retention_in_days: 180, total_retention_in_days: 2556, workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/) },
+      { name: 'AuditLogs', plan: 'Analytics', retention_in_days: 90, total_retention_in_days: 365, workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/), depends_on: [expect.stringMatching(/^time_sleep\./)] },
+      { name: 'SigninLogs', plan: 'Analytics', retention_in_days: 180, total_retention_in_days: 2556, workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/), depends_on: [expect.stringMatching(/^time_sleep\./)] },
     ]);
   });
 
@@ -83,6 +83,30 @@ describe('LogAnalyticsDestination', () => {
     expect(onlyResource(json, 'azurerm_log_analytics_workspace_table')).toMatchObject({ retention_in_days: ref, total_retention_in_days: ref });
   });
 
+  test('a new workspace gets a 120 s activation wait (once, re-run only if the workspace is replaced) before its tables', () => {
+    const json = synth({ tables: { AuditLogs: {} } });
+    const [[sleepName, sleep]] = Object.entries(json.resource?.time_sleep ?? {});
+    expect(sleep).toEqual({
+      create_duration: '120s',
+      triggers: { workspace_id: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/) },
+      depends_on: [expect.stringMatching(/^azurerm_log_analytics_workspace\.\w+$/)],
+    });
+    expect(onlyResource(json, 'azurerm_log_analytics_workspace_table')).toMatchObject({ depends_on: [`time_sleep.${sleepName}`] });
+  });
+
+  test('activationWaitInSeconds sets the wait; 0 leaves it out and tables wait for the workspace itself', () => {
+    expect(Object.values(synth({ activationWaitInSeconds: 60 }).resource?.time_sleep ?? {})).toEqual([expect.objectContaining({ create_duration: '60s' })]);
+    const json = synth({ activationWaitInSeconds: 0, tables: { AuditLogs: {} } });
+    expect(json.resource?.time_sleep).toBeUndefined();
+    expect(onlyResource(json, 'azurerm_log_analytics_workspace_table')).toMatchObject({ depends_on: [expect.stringMatching(/^azurerm_log_analytics_workspace\.\w+$/)] });
+  });
+
+  test('an existing workspace gets no activation wait', () => {
+    const json = synthConstructs((scope) => new LogAnalyticsDestination(scope, 'LogAnalytics', { existingWorkspaceId: EXISTING, tables: { AuditLogs: {} } }));
+    expect(json.resource?.time_sleep).toBeUndefined();
+    expect(onlyResource(json, 'azurerm_log_analytics_workspace_table')).not.toHaveProperty('depends_on');
+  });
+
   test('protection adds a CanNotDelete lock and prevent_destroy', () => {
     const json = synth({ protection: { lock: true, preventDestroy: true } });
     expect(onlyResource(json, 'azurerm_management_lock')).toMatchObject({ lock_level: 'CanNotDelete', scope: expect.stringContaining('azurerm_log_analytics_workspace.') });
@@ -101,6 +125,7 @@ describe('LogAnalyticsDestination', () => {
       ['retentionInDays below 30', { retentionInDays: 29 }, 'retentionInDays: got 29; expected an integer from 30 to 730'],
       ['retentionInDays above 730', { retentionInDays: 731 }, 'retentionInDays: got 731; expected an integer from 30 to 730'],
       ['a name Azure rejects', { name: '-bad-' }, 'name: got "-bad-"; expected 4–63 letters, digits or hyphens'],
+      ['an activation wait over 15 minutes', { activationWaitInSeconds: 901 }, 'activationWaitInSeconds: got 901; expected an integer from 0 to 900'],
       ['a refused SKU', { sku: 'Standard' as never }, 'sku: got "Standard"; expected one of "PerGB2018", "CapacityReservation"'],
       ['a reservation without CapacityReservation', { reservationCapacityInGbPerDay: 100 }, 'reservationCapacityInGbPerDay: got 100; expected unset unless sku is CapacityReservation'],
       ['an unknown reservation tier', { sku: 'CapacityReservation' as const, reservationCapacityInGbPerDay: 150 }, 'reservationCapacityInGbPerDay: got 150; expected one of 100, 200'],

@@ -31,11 +31,13 @@ describe('EntraAuditStack', () => {
         subscription_id: '11111111-1111-4111-8111-111111111111',
         tenant_id: '00000000-0000-4000-8000-00000000c001',
         storage_use_azuread: true,
+        resource_provider_registrations: 'none',
         features: [{ storage: [{ data_plane_available: false }], log_analytics_workspace: [{ permanently_delete_on_destroy: false }], resource_group: [{ prevent_deletion_if_contains_resources: true }] }],
       },
     ]);
     expect(json.provider?.azuread).toEqual([{ tenant_id: '00000000-0000-4000-8000-00000000c001' }]);
-    expect(json.provider?.time).toBeUndefined();
+    expect(json.provider?.time).toEqual([{}]);
+    expect(synth(planOf({ logAnalytics: { enabled: false }, alerts: { enabled: false } })).provider).not.toHaveProperty('time');
   });
 
   test('local state by default, one file per stack', () => {
@@ -109,6 +111,23 @@ describe('EntraAuditStack', () => {
       expect((rule as { action: { action_groups: string[] } }).action.action_groups).toEqual([expect.stringMatching(/^\$\{azurerm_monitor_action_group\./)]);
     }
     expect(countOf(synth(planOf({ alerts: { enabled: false } })), 'azurerm_monitor_scheduled_query_rules_alert_v2')).toBe(0);
+  });
+
+  test('tables and alert rules wait for a new workspace to become active; the time provider comes with the wait', () => {
+    const json = synth(planOf({ alerts: { actionGroups: [{ key: 'soc', shortName: 'soc', emailReceivers: [{ name: 'm', emailAddress: 'soc@example.com' }] }] } }));
+    const [sleep] = Object.keys(json.resource?.time_sleep ?? {});
+    expect(sleep).toBeDefined();
+    for (const rule of resources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')) expect(rule).toMatchObject({ depends_on: [`time_sleep.${sleep}`] });
+    for (const table of resources(json, 'azurerm_log_analytics_workspace_table')) expect(table).toMatchObject({ depends_on: [`time_sleep.${sleep}`] });
+    expect(json.provider).toHaveProperty('time');
+  });
+
+  test('with an existing workspace there is no wait, and no time provider unless a secret rotates', () => {
+    const existing = '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-shared/providers/Microsoft.OperationalInsights/workspaces/log-shared';
+    const json = synth(planOf({ logAnalytics: { existingWorkspaceId: existing } }));
+    expect(json.resource?.time_sleep).toBeUndefined();
+    for (const rule of resources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')) expect(rule).not.toHaveProperty('depends_on');
+    expect(json.provider).not.toHaveProperty('time');
   });
 
   test('the canary app and its outputs, only when enabled', () => {
