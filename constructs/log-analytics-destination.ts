@@ -11,6 +11,7 @@ import {
   ProblemList,
   throwIfProblems,
 } from './internal/validation';
+import { tagProblems } from './internal/tags';
 
 /**
  * Workspace SKUs that can still be created. The provider also accepts `Premium` and `Standard`, but
@@ -27,6 +28,9 @@ export const RESERVATION_CAPACITIES = [100, 200, 300, 400, 500, 1000, 2000, 5000
  * (TFAZ `log_analytics_workspace_table_resource.go`; AMD `logs/data-retention-configure.md`).
  */
 export const LONG_TERM_RETENTION_DAYS = [1095, 1460, 1826, 2191, 2556, 2922, 3288, 3653, 4018, 4383] as const;
+
+/** Interactive retention of a workspace created without `retentionInDays`. */
+export const DEFAULT_WORKSPACE_RETENTION_IN_DAYS = 90;
 
 export const TABLE_PLANS = ['Analytics', 'Basic'] as const;
 export type TablePlan = (typeof TABLE_PLANS)[number];
@@ -136,6 +140,7 @@ export function logAnalyticsDestinationProblems(props: LogAnalyticsDestinationPr
     p.add('reservationCapacityInGbPerDay', props.reservationCapacityInGbPerDay, 'unset unless sku is CapacityReservation');
   }
   if (props.tableDefaults) tableRetentionProblems(p, 'tableDefaults', props.tableDefaults);
+  const reportedDefaults = new Set<string>();
   for (const [table, retention] of Object.entries(props.tables ?? {})) {
     const base = `tables.${table}`;
     if (!TABLE_NAME.test(table)) p.add(base, table, 'a Log Analytics table name such as SigninLogs');
@@ -147,12 +152,38 @@ export function logAnalyticsDestinationProblems(props: LogAnalyticsDestinationPr
       resolved.retentionInDays !== undefined &&
       resolved.totalRetentionInDays !== undefined &&
       resolved.totalRetentionInDays < resolved.retentionInDays &&
-      (retention.retentionInDays === undefined || retention.totalRetentionInDays === undefined)
+      // Both from tableDefaults: reported once there.
+      (retention.retentionInDays === undefined) !== (retention.totalRetentionInDays === undefined)
     ) {
       p.add(`${base}.totalRetentionInDays`, resolved.totalRetentionInDays, `at least the interactive retention (${resolved.retentionInDays}), counting tableDefaults`);
     }
+    inheritedRetentionProblem(p, props, base, retention, resolved, reportedDefaults);
   }
+  p.items.push(...tagProblems(props.tags));
   return p.items;
+}
+
+/**
+ * Total retention includes the interactive (analytics) retention, so it can't be shorter; a table
+ * without its own interactive retention inherits the workspace's ("Setting this property to null
+ * applies the workspace retention period": learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure,
+ * "Configure table-level retention"). Checked only on a workspace created here, whose retention is
+ * known; reported once at tableDefaults when the total comes from there.
+ */
+function inheritedRetentionProblem(p: ProblemList, props: LogAnalyticsDestinationProps, base: string, table: TableRetention, resolved: TableRetention, reportedDefaults: Set<string>): void {
+  if (props.existingWorkspaceId !== undefined || resolved.plan === 'Basic' || resolved.retentionInDays !== undefined) return;
+  const total = resolved.totalRetentionInDays;
+  const workspace = props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_IN_DAYS;
+  if (total === undefined || !Number.isInteger(total) || !Number.isInteger(workspace) || total >= workspace) return;
+  const path = table.totalRetentionInDays !== undefined ? `${base}.totalRetentionInDays` : 'tableDefaults.totalRetentionInDays';
+  if (reportedDefaults.has(path)) return;
+  reportedDefaults.add(path);
+  const inherited = `${workspace} days, ${props.retentionInDays === undefined ? 'the default' : 'the workspace retentionInDays'}`;
+  if (table.totalRetentionInDays !== undefined) {
+    p.add(path, total, `at least the interactive retention the table inherits from the workspace (${inherited}): raise it, or set the table's retentionInDays`);
+  } else {
+    p.add(path, total, `at least the interactive retention tables inherit from the workspace (${inherited}): raise it, or set retentionInDays in tableDefaults`);
+  }
 }
 
 /** A table's retention with the defaults filled in. */
@@ -215,7 +246,7 @@ export class LogAnalyticsDestination extends Construct {
         location: props.location!,
         sku: props.sku ?? 'PerGB2018',
         reservationCapacityInGbPerDay: props.reservationCapacityInGbPerDay,
-        retentionInDays: props.retentionInDays ?? 90,
+        retentionInDays: props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_IN_DAYS,
         dailyQuotaGb: props.dailyQuotaGb ?? -1,
         localAuthenticationEnabled: props.localAuthenticationEnabled ?? false,
         tags: props.tags ? { ...props.tags } : undefined,

@@ -349,7 +349,7 @@ describe('EntraAlertRules errors', () => {
     expect(message).toContain('InvalidShortName: actionGroups[0].shortName must be 1–12 characters (has 19), got "security-operations"; expected 1 to 12 characters');
     expect(message).toContain('DuplicateReceiverName: actionGroups[0].webhookReceivers[0].name repeats "SOC"');
     expect(message).toContain('InvalidEmailAddress: actionGroups[0].emailReceivers[0].emailAddress is not an email address, got "not-an-address"');
-    expect(message).toContain('InvalidServiceUri: actionGroups[0].webhookReceivers[0].serviceUri is not an absolute http(s) URL, got "ftp://example.com"');
+    expect(message).toContain('InvalidServiceUri: actionGroups[0].webhookReceivers[0].serviceUri is not an https URL without credentials, got "ftp://example.com"; expected an absolute https URL');
     expect(message).toContain('InvalidShortName: actionGroups[1].shortName');
     expect(message).toContain('NoReceivers: actionGroups[1] has no receiver');
   });
