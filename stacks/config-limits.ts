@@ -57,10 +57,11 @@ export function stateLocation(plan: Pick<StackPlan, 'id' | 'backend'>): string {
 }
 
 /**
- * Problems between environments: the same explicit storage account or Event Hub namespace name
- * (Azure names both globally: a second deployment fails or, worse, adopts the first one's
- * resource), and two stacks on one Terraform state (each plan would destroy the other's resources).
- * Each names both environments.
+ * Problems between environments: the same explicit storage account or Event Hubs namespace name
+ * (both globally unique: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules,
+ * Microsoft.Storage; learn.microsoft.com/azure/templates/microsoft.eventhub/namespaces, "Resource
+ * name must be unique across Azure"), and two stacks on one Terraform state (each plan would destroy
+ * the other's resources). Each names both environments.
  */
 export function crossEnvironmentProblems(plans: readonly StackPlan[]): string[] {
   const out: string[] = [];
