@@ -98,9 +98,16 @@ export function entraReaderAppProblems(props: EntraReaderAppProps): Problem[] {
   if (c.type === 'federated') {
     if (c.federated.length < 1 || c.federated.length > 20) p.add('credential.federated', c.federated.length, 'from 1 to 20 federated credentials (Entra allows at most 20 per app)');
     const seen = new Set<string>();
+    // The name is the credential's display_name, which Entra requires unique per app (it is the
+    // federatedIdentityCredential's alternate key: learn.microsoft.com/graph/api/resources/federatedidentitycredential),
+    // and it names the construct. Compared without case, so that names differing only in case are not taken for two credentials.
+    const names = new Map<string, number>();
     c.federated.forEach((f, i) => {
       const path = `credential.federated[${i}]`;
       p.matches(`${path}.name`, f.name, CREDENTIAL_NAME, '1–120 letters, digits, "-" or "_"');
+      const first = names.get(f.name.toLowerCase());
+      if (first !== undefined) p.add(`${path}.name`, f.name, `a name not used by credential.federated[${first}]: each federated credential of an app needs its own name`);
+      else names.set(f.name.toLowerCase(), i);
       const issuer = f.issuer ?? GITHUB_ACTIONS_ISSUER;
       p.matches(`${path}.issuer`, f.issuer, /^https:\/\/[^\s]{1,592}$/, 'an https:// issuer URL of at most 600 characters');
       p.lengthInRange(`${path}.subject`, f.subject, 1, 600);

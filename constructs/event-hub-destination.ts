@@ -5,6 +5,7 @@ import { EventhubNamespaceAuthorizationRule } from '@cdktf/provider-azurerm/lib/
 import { Construct } from 'constructs';
 import { AuditDataProtection, protectAuditData } from './audit-data-lock';
 import { NetworkRules, networkRulesProblems } from './internal/network';
+import { tagProblems } from './internal/tags';
 import { armIdPattern, parseArmId, Problem, ProblemList, throwIfProblems } from './internal/validation';
 
 /**
@@ -102,6 +103,7 @@ export function eventHubDestinationProblems(props: EventHubDestinationProps): Pr
   p.matches('consumerGroupName', props.consumerGroupName, CONSUMER_GROUP_NAME, '1–50 letters, digits, ".", "-" or "_", starting and ending with a letter or digit');
   if (props.consumerGroupName !== undefined && props.consumerGroupName.toLowerCase() === '$default') p.add('consumerGroupName', props.consumerGroupName, 'a dedicated consumer group, not $Default');
   networkRulesProblems(p, props.networkRules);
+  p.items.push(...tagProblems(props.tags));
   return p.items;
 }
 

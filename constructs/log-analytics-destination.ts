@@ -13,6 +13,7 @@ import {
   ProblemList,
   throwIfProblems,
 } from './internal/validation';
+import { tagProblems } from './internal/tags';
 
 /**
  * Workspace SKUs that can still be created. The provider also accepts `Premium` and `Standard`, but
@@ -29,6 +30,9 @@ export const RESERVATION_CAPACITIES = [100, 200, 300, 400, 500, 1000, 2000, 5000
  * (TFAZ `log_analytics_workspace_table_resource.go`; AMD `logs/data-retention-configure.md`).
  */
 export const LONG_TERM_RETENTION_DAYS = [1095, 1460, 1826, 2191, 2556, 2922, 3288, 3653, 4018, 4383] as const;
+
+/** Interactive retention of a workspace created without `retentionInDays`. */
+export const DEFAULT_WORKSPACE_RETENTION_IN_DAYS = 90;
 
 export const TABLE_PLANS = ['Analytics', 'Basic'] as const;
 export type TablePlan = (typeof TABLE_PLANS)[number];
@@ -149,6 +153,7 @@ export function logAnalyticsDestinationProblems(props: LogAnalyticsDestinationPr
     p.add('reservationCapacityInGbPerDay', props.reservationCapacityInGbPerDay, 'unset unless sku is CapacityReservation');
   }
   if (props.tableDefaults) tableRetentionProblems(p, 'tableDefaults', props.tableDefaults);
+  const reportedDefaults = new Set<string>();
   for (const [table, retention] of Object.entries(props.tables ?? {})) {
     const base = `tables.${table}`;
     if (!TABLE_NAME.test(table)) p.add(base, table, 'a Log Analytics table name such as SigninLogs');
@@ -156,21 +161,35 @@ export function logAnalyticsDestinationProblems(props: LogAnalyticsDestinationPr
     if (asCategory && asCategory.table !== table) p.add(base, table, `the table name ${JSON.stringify(asCategory.table)}, not the category name`);
     tableRetentionProblems(p, base, retention);
     // An existing workspace's retention is read at plan time; a new one's is known now.
-    const resolved = resolveTableRetention(retention, props.tableDefaults, props.existingWorkspaceId === undefined ? (props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS) : undefined);
+    const resolved = resolveTableRetention(retention, props.tableDefaults, props.existingWorkspaceId === undefined ? (props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_IN_DAYS) : undefined);
     if (
       resolved.retentionInDays !== undefined &&
       resolved.totalRetentionInDays !== undefined &&
       resolved.totalRetentionInDays < resolved.retentionInDays &&
       (retention.retentionInDays === undefined || retention.totalRetentionInDays === undefined)
     ) {
-      p.add(`${base}.totalRetentionInDays`, resolved.totalRetentionInDays, `at least the interactive retention (${resolved.retentionInDays}), counting tableDefaults and the workspace retention`);
+      // Total retention includes the interactive one, so it can't be shorter; a table without its own
+      // interactive retention inherits the workspace's (learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure,
+      // "Configure table-level retention"). Each cause is reported once, where it is written.
+      const defaults = props.tableDefaults ?? {};
+      const bothFromDefaults = retention.retentionInDays === undefined && retention.totalRetentionInDays === undefined && defaults.retentionInDays !== undefined;
+      const fromWorkspace = retention.retentionInDays === undefined && defaults.retentionInDays === undefined;
+      const path = retention.totalRetentionInDays === undefined && retention.retentionInDays === undefined ? 'tableDefaults.totalRetentionInDays' : `${base}.totalRetentionInDays`;
+      if (!bothFromDefaults && !reportedDefaults.has(path)) {
+        reportedDefaults.add(path);
+        const inherited = `${resolved.retentionInDays} days, ${props.retentionInDays === undefined ? 'the default' : 'the workspace retentionInDays'}`;
+        const expected = !fromWorkspace
+          ? `at least the interactive retention (${resolved.retentionInDays}), counting tableDefaults`
+          : path.startsWith('tableDefaults')
+            ? `at least the interactive retention tables inherit from the workspace (${inherited}): raise it, or set retentionInDays in tableDefaults`
+            : `at least the interactive retention the table inherits from the workspace (${inherited}): raise it, or set the table's retentionInDays`;
+        p.add(path, resolved.totalRetentionInDays, expected);
+      }
     }
   }
+  p.items.push(...tagProblems(props.tags));
   return p.items;
 }
-
-/** Workspace retention when none is configured. */
-export const DEFAULT_WORKSPACE_RETENTION_DAYS = 90;
 
 /**
  * A table's retention with every default filled in from `defaults` and then from the workspace.
@@ -251,14 +270,14 @@ export class LogAnalyticsDestination extends Construct {
         location: props.location!,
         sku: props.sku ?? 'PerGB2018',
         reservationCapacityInGbPerDay: props.reservationCapacityInGbPerDay,
-        retentionInDays: props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS,
+        retentionInDays: props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_IN_DAYS,
         dailyQuotaGb: props.dailyQuotaGb ?? -1,
         localAuthenticationEnabled: props.localAuthenticationEnabled ?? false,
         tags: props.tags ? { ...props.tags } : undefined,
       });
       this.workspaceResourceId = this.workspace.id;
       this.workspaceGuid = this.workspace.workspaceId;
-      this.workspaceRetentionInDays = props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS;
+      this.workspaceRetentionInDays = props.retentionInDays ?? DEFAULT_WORKSPACE_RETENTION_IN_DAYS;
     }
     const wait = this.workspace ? (props.activationWaitInSeconds ?? 120) : 0;
     if (this.workspace && wait > 0) {

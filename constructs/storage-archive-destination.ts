@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AuditDataProtection, protectAuditData } from './audit-data-lock';
 import { insightsContainerName } from './internal/log-categories';
 import { NetworkRules, networkRulesProblems } from './internal/network';
+import { MAX_STORAGE_ACCOUNT_TAG_NAME_CHARS, tagProblems } from './internal/tags';
 import { armIdPattern, Problem, ProblemList, throwIfProblems } from './internal/validation';
 
 /** Replication types of a Standard general-purpose v2 account (azure-facts.md §3 `azurerm_storage_account`). */
@@ -101,6 +102,7 @@ export function storageArchiveDestinationProblems(props: StorageArchiveDestinati
   }
   networkRulesProblems(p, props.networkRules);
   if (new Set(props.categories).size !== props.categories.length) p.add('categories', props.categories, 'each category once');
+  p.items.push(...tagProblems(props.tags, { maxNameChars: MAX_STORAGE_ACCOUNT_TAG_NAME_CHARS }));
   return p.items;
 }
 

@@ -38,6 +38,7 @@ import {
 } from '../constructs/entra-alert-rules/detection';
 import type { EntraAlertRulesProps } from '../constructs/entra-alert-rules/entra-alert-rules';
 import { closest, show as render } from '../constructs/internal/validation';
+import { webhookUrlProblem } from '../constructs/internal/webhook-url';
 import { strict } from './config-strict';
 
 /** `z.enum` whose error names the bad value, the allowed values and the closest one. */
@@ -146,10 +147,11 @@ const actionGroupSchema = strict({
     .array(
       strict({
         name: z.string().min(1),
-        serviceUri: z.url({
-          protocol: /^https?$/,
-          error: (issue) => `serviceUri must be an absolute http(s) URL, got ${render(issue.input)}`,
+        serviceUri: z.string().superRefine((uri, ctx) => {
+          const expected = webhookUrlProblem(uri);
+          if (expected) ctx.addIssue({ code: 'custom', input: uri, message: `serviceUri must be ${expected}, got ${render(uri)}` });
         }),
+        aadAuth: strict({ objectId: z.string().min(1), identifierUri: z.string().min(1).optional(), tenantId: z.string().min(1).optional() }).optional(),
       }),
     )
     .default([]),

@@ -4,8 +4,6 @@
  * path in the file, the value found and what is allowed; nothing is synthesized while any remains.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { groupRouting, resolveRouting, entraDiagnosticSettingsProblems, DestinationKind, EntraDiagnosticSettingsProps } from '../constructs/entra-diagnostic-settings';
 import { entraReaderAppProblems, EntraReaderAppProps } from '../constructs/entra-reader-app';
@@ -20,6 +18,11 @@ import { AZURE_REGIONS } from '../constructs/internal/azure-regions';
 import { tableOfCategory } from '../constructs/internal/log-categories';
 import { closest, GUID_PATTERN, GUID_TEXT, joinPath, oneOfText, Problem, renderProblem, show } from '../constructs/internal/validation';
 import { EnvironmentConfig, environmentSchema, fileSchema } from './config-schema';
+import { ConfigError } from './config-error';
+import { parseConfigText, readConfigFile } from './config-input';
+import { crossEnvironmentProblems, tagProblems, toolkitTags } from './config-limits';
+
+export { ConfigError } from './config-error';
 
 /** The default configuration file, relative to the project root. */
 export const DEFAULT_CONFIG_PATH = 'stacks/environments.yaml';
@@ -61,35 +64,14 @@ export interface StackPlan {
   readonly backend: BackendConfig;
 }
 
-/** Thrown when the configuration has problems; `problems` holds one rendered line each. */
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`${file}: ${problems.length} problem(s) in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** Reads, parses and validates a configuration file; throws {@link ConfigError} listing every problem. */
 export function loadConfig(file: string): StackPlan[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(file, [`cannot read the file: ${(e as Error).message}; set ${CONFIG_ENV_VAR} to a readable YAML file`]);
-  }
-  return parseConfig(text, file);
+  return parseConfig(readConfigFile(file, `set ${CONFIG_ENV_VAR} to a readable YAML file`), file);
 }
 
 /** Parses and validates configuration text (YAML; JSON is valid YAML). */
 export function parseConfig(text: string, file = '<config>'): StackPlan[] {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax (line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}): ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`));
-  }
-  const raw: unknown = doc.toJS();
+  const raw = parseConfigText(text, file);
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, ['the file is empty; expected a "tenants" map (see stacks/environments.yaml)']);
   }
@@ -132,7 +114,7 @@ export function validateConfig(raw: unknown, problems: string[]): StackPlan[] {
       plans.push(plan);
     }
   }
-  problems.push(...tenantWideProblems(plans, top.data.tenants));
+  problems.push(...tenantWideProblems(plans, top.data.tenants), ...crossEnvironmentProblems(plans));
   return plans;
 }
 
@@ -214,7 +196,7 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
   const names = derivedNames(tenantKey, tenantId, environmentKey, env.subscriptionId);
   const production = env.production ?? false;
   const protection: AuditDataProtection = { lock: env.protection?.lock ?? production, preventDestroy: env.protection?.preventDestroy ?? production };
-  const tags = { 'managed-by': 'entra-audit-logging', 'entra-audit-stack': `${tenantKey}-${environmentKey}`, ...(env.tags ?? {}) };
+  const tags = { ...toolkitTags(tenantKey, environmentKey), ...(env.tags ?? {}) };
   const resourceGroupName = env.resourceGroupName ?? names.resourceGroupName;
   // Resource group and container name rules: learn.microsoft.com azure-resource-manager/management/resource-name-rules
   // (Microsoft.Resources/resourcegroups; Microsoft.Storage storageAccounts/blobServices/containers).
@@ -261,22 +243,24 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
       name: rest.existingWorkspaceId ? undefined : (rest.name ?? names.workspaceName),
       tables,
     };
-    prefixed('logAnalytics', logAnalyticsDestinationProblems(logAnalytics));
+    prefixed('logAnalytics', logAnalyticsDestinationProblems(logAnalytics), { tags: null });
   }
 
   let eventHub: EventHubDestinationProps | undefined;
   if (enabled.eventHub) {
     const { enabled: _enabled, ...rest } = env.eventHub ?? {};
     eventHub = { ...common, ...rest, namespaceName: rest.existingNamespaceId ? undefined : (rest.namespaceName ?? names.namespaceName) };
-    prefixed('eventHub', eventHubDestinationProblems(eventHub));
+    prefixed('eventHub', eventHubDestinationProblems(eventHub), { tags: null });
   }
 
   let storage: StorageArchiveDestinationProps | undefined;
   if (enabled.storage) {
     const { enabled: _enabled, ...rest } = env.storage ?? {};
     storage = { ...common, ...rest, accountName: rest.existingAccountId ? undefined : (rest.accountName ?? names.storageAccountName), categories: routedTo('storage') };
-    prefixed('storage', storageArchiveDestinationProblems(storage), { categories: 'routing' });
+    prefixed('storage', storageArchiveDestinationProblems(storage), { categories: 'routing', tags: null });
   }
+  // Tags go on every resource: checked once, here (the destinations' own tag problems are skipped above).
+  problems.push(...tagProblems(env.tags, storage !== undefined && storage.existingAccountId === undefined));
 
   let readerApp: EntraReaderAppProps | undefined;
   if (env.readerApp?.enabled ?? true) {

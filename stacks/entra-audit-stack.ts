@@ -12,6 +12,8 @@ import { EventHubDestination } from '../constructs/event-hub-destination';
 import { LogAnalyticsDestination } from '../constructs/log-analytics-destination';
 import { StorageArchiveDestination } from '../constructs/storage-archive-destination';
 import { StackPlan } from './config';
+import { defaultStateKey } from './config-limits';
+import { defaultStateFile } from './state-paths';
 
 /**
  * One tenant and environment: providers, backend, the destinations, the tenant's Entra diagnostic
@@ -59,14 +61,14 @@ export class EntraAuditStack extends TerraformStack {
         resourceGroupName: b.resourceGroupName,
         storageAccountName: b.storageAccountName,
         containerName: b.containerName,
-        key: b.key ?? `entra-audit/${plan.id}.tfstate`,
+        key: b.key ?? defaultStateKey(plan.id),
         subscriptionId: b.subscriptionId ?? plan.subscriptionId,
         tenantId: plan.tenantId,
         useAzureadAuth: b.useAzureadAuth ?? true,
         useOidc: b.useOidc,
       });
     } else {
-      new LocalBackend(this, { path: plan.backend.path ?? `terraform.${plan.id}.tfstate` });
+      new LocalBackend(this, { path: plan.backend.path ?? defaultStateFile(plan.id) });
     }
 
     let resourceGroupName = plan.resourceGroupName;

@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { AZURE_REGIONS } from '../internal/azure-regions';
 import { validateKql, referencedTables } from '../internal/kql-validator';
 import { LOG_CATEGORIES } from '../internal/log-categories';
-import { armIdPattern, closest, show } from '../internal/validation';
+import { armIdPattern, closest, GUID_PATTERN as GUID, show } from '../internal/validation';
+import { webhookUrlProblem } from '../internal/webhook-url';
 import { DETECTION_KEYS, DETECTIONS } from './catalog';
 import {
   AGGREGATIONS,
@@ -48,8 +49,28 @@ export interface AlertEmailReceiver {
 export interface AlertWebhookReceiver {
   /** Receiver name, unique (case-insensitive) across all receivers of the group. */
   readonly name: string;
-  /** Absolute http(s) URL the alert is POSTed to (e.g. a Teams, Slack or SOAR endpoint). */
+  /**
+   * Absolute https URL the alert is POSTed to (e.g. a Teams, Slack or SOAR endpoint), without a user
+   * name or password in it: those would sit in plain text in state and plans. Use `aadAuth` for an
+   * endpoint that needs authentication.
+   */
   readonly serviceUri: string;
+  /**
+   * Entra ID authentication of the webhook: Azure Monitor sends a token for this app with each call
+   * (azurerm `monitor_action_group` `webhook_receiver.aad_auth`).
+   * @default - no authentication
+   */
+  readonly aadAuth?: AlertWebhookAadAuth;
+}
+
+/** The Entra app a webhook receiver authenticates to (azurerm `webhook_receiver.aad_auth`). */
+export interface AlertWebhookAadAuth {
+  /** Object id of the webhook's app registration. */
+  readonly objectId: string;
+  /** Identifier URI (audience) of that app. @default - the provider's default */
+  readonly identifierUri?: string;
+  /** Tenant of that app. @default - the deployment's tenant */
+  readonly tenantId?: string;
 }
 
 /** One action group created by the construct and attached to every alert rule. */
@@ -382,6 +403,7 @@ export class EntraAlertRules extends Construct {
           name: r.name,
           serviceUri: r.serviceUri,
           useCommonAlertSchema: true,
+          aadAuth: r.aadAuth ? { objectId: r.aadAuth.objectId, identifierUri: r.aadAuth.identifierUri, tenantId: r.aadAuth.tenantId } : undefined,
         })),
         tags,
       });
@@ -502,15 +524,15 @@ function validateActionGroups(props: EntraAlertRulesProps, add: Add): void {
     hooks.forEach((r, j) => {
       const where = `${at}.webhookReceivers[${j}]`;
       checkName(where, r.name);
-      if (Token.isUnresolved(r.serviceUri)) return;
-      let ok = false;
-      try {
-        const url = new URL(r.serviceUri);
-        ok = url.protocol === 'https:' || url.protocol === 'http:';
-      } catch {
-        ok = false;
+      if (r.aadAuth) {
+        for (const key of ['objectId', 'tenantId'] as const) {
+          const id = r.aadAuth[key];
+          if (id !== undefined && !Token.isUnresolved(id) && !GUID.test(id)) add('InvalidAadAuth', `${where}.aadAuth.${key} is not a GUID`, id, 'a GUID like 00000000-0000-0000-0000-000000000000');
+        }
       }
-      if (!ok) add('InvalidServiceUri', `${where}.serviceUri is not an absolute http(s) URL`, r.serviceUri, 'a URL like https://example.com/hooks/alerts');
+      if (Token.isUnresolved(r.serviceUri)) return;
+      const problem = webhookUrlProblem(r.serviceUri);
+      if (problem) add('InvalidServiceUri', `${where}.serviceUri is not an https URL without credentials`, r.serviceUri, problem);
     });
   }
 }

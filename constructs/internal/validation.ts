@@ -15,20 +15,41 @@ export interface Problem {
   readonly expected: string;
 }
 
-/** Renders a value for an error message: strings quoted, everything else as JSON. */
+/** Longest rendering of a value in a message; a longer one is cut, with its length named. */
+export const MAX_SHOWN_CHARS = 300;
+/** Longest key rendered in a setting path. */
+export const MAX_PATH_KEY_CHARS = 80;
+
+/**
+ * Renders a value for an error message: strings quoted, everything else as JSON. Never longer than
+ * about {@link MAX_SHOWN_CHARS}: a 50 MB value is cut, and its length is named instead.
+ */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A long string is cut before it is quoted, so that a huge value is never copied whole.
+  if (typeof value === 'string') return redactUrlCredentials(value.length > MAX_SHOWN_CHARS ? truncated(JSON.stringify(value.slice(0, MAX_SHOWN_CHARS)), value.length) : JSON.stringify(value));
+  let text: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    text = String(value);
   }
+  return redactUrlCredentials(text.length > MAX_SHOWN_CHARS ? truncated(text.slice(0, MAX_SHOWN_CHARS), text.length) : text);
 }
 
-/** `a.b` + `c` → `a.b.c`; keys that are not plain identifiers are quoted: `tables["My Table"]`. */
+/** `https://user:secret@host/…` → `https://***@host/…`: a message never repeats credentials written into a URL. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"]*@/gi, '$1***@');
+}
+
+function truncated(head: string, length: number): string {
+  return `${head}… (${length} characters, cut)`;
+}
+
+/** `a.b` + `c` → `a.b.c`; keys that are not plain identifiers are quoted: `tables["My Table"]`. Long keys are cut. */
 export function joinPath(prefix: string, key: string | number): string {
   if (typeof key === 'number') return `${prefix}[${key}]`;
+  if (key.length > MAX_PATH_KEY_CHARS) return `${prefix}[${JSON.stringify(key.slice(0, MAX_PATH_KEY_CHARS))}…]`;
   const plain = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key);
   if (!prefix) return plain ? key : `[${JSON.stringify(key)}]`;
   return plain ? `${prefix}.${key}` : `${prefix}[${JSON.stringify(key)}]`;
@@ -79,16 +100,19 @@ export function closest(value: string, candidates: readonly string[]): string | 
   const lower = value.toLowerCase();
   const sameCase = candidates.find((c) => c.toLowerCase() === lower);
   if (sameCase) return sameCase;
+  const limit = Math.max(2, Math.floor(value.length / 4));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: skip the quadratic work for a value far too long (or short) to be a typo.
+    if (Math.abs(candidate.length - value.length) > limit) continue;
     const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(value.length / 4)) ? best : undefined;
+  return bestDistance <= limit ? best : undefined;
 }
 
 /** `one of "a", "b"` plus a did-you-mean hint for near misses. */

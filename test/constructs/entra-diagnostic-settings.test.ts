@@ -43,7 +43,7 @@ describe('EntraDiagnosticSettings', () => {
     expect(categoriesOf(settings[0])).toEqual(['AuditLogs', 'SignInLogs']);
     expect(categoriesOf(settings[1])).toEqual(['MicrosoftGraphActivityLogs']);
     expect(settings[1]).not.toHaveProperty('eventhub_name');
-    expect(settings[2]).toEqual({ name: 'entra-audit-prod-st', enabled_log: [{ category: 'NonInteractiveUserSignInLogs' }], storage_account_id: SA });
+    expect(settings[2]).toEqual({ name: 'entra-audit-prod-st', enabled_log: [{ category: 'NonInteractiveUserSignInLogs', retention_policy: { enabled: false, days: 0 } }], storage_account_id: SA });
   });
 
   test('a category newer than the built-in list passes when listed in additionalCategories', () => {

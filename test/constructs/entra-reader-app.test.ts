@@ -109,12 +109,21 @@ describe('EntraReaderApp', () => {
       ['a GitHub subject with a wildcard', { credential: { type: 'federated' as const, federated: [{ name: 'gh', subject: 'repo:contoso/*:pull_request' }] } }, 'credential.federated[0].subject: got "repo:contoso/*:pull_request"; expected a GitHub subject'],
       ['duplicate issuer and subject', { credential: { type: 'federated' as const, federated: [{ name: 'a', subject: 'repo:o/r:pull_request' }, { name: 'b', subject: 'repo:o/r:pull_request' }] } }, 'credential.federated[1].subject: got "repo:o/r:pull_request"; expected an issuer and subject pair not used'],
       ['no federated credential', { credential: { type: 'federated' as const, federated: [] } }, 'credential.federated: got 0; expected from 1 to 20'],
+      ['more than 20 federated credentials', { credential: { type: 'federated' as const, federated: Array.from({ length: 21 }, (_, i) => ({ name: `c${i}`, subject: `repo:o/r:environment:e${i}` })) } }, 'credential.federated: got 21; expected from 1 to 20 federated credentials (Entra allows at most 20 per app)'],
+      ['two federated credentials with one name', { credential: { type: 'federated' as const, federated: [{ name: 'siem', subject: 'repo:o/r:pull_request' }, { name: 'siem', subject: 'repo:o/r:environment:prod' }] } }, 'credential.federated[1].name: got "siem"; expected a name not used by credential.federated[0]'],
+      ['two federated credential names differing only in case', { credential: { type: 'federated' as const, federated: [{ name: 'siem', subject: 'repo:o/r:pull_request' }, { name: 'SIEM', subject: 'repo:o/r:environment:prod' }] } }, 'credential.federated[1].name: got "SIEM"; expected a name not used by credential.federated[0]'],
       ['a permission name that is not a Graph permission', { additionalGraphPermissions: ['mail read'] }, 'additionalGraphPermissions[0]: got "mail read"'],
       ['a permission the app already has', { additionalGraphPermissions: ['AuditLog.Read.All'] }, 'additionalGraphPermissions[0]: got "AuditLog.Read.All"; expected a permission the app does not already have'],
     ])('on %s', (_name, props, message) => {
       const error = errorOf(() => synth(props));
       expect(error).toContain('[stack/ReaderApp] InvalidProps');
       expect(error).toContain(message);
+    });
+
+    test('on a duplicate federated-credential name with a props error, not a construct-name clash', () => {
+      const error = errorOf(() => synth({ credential: { type: 'federated', federated: [{ name: 'siem', subject: 'repo:o/r:pull_request' }, { name: 'siem', subject: 'repo:o/r:environment:prod' }] } }));
+      expect(error).not.toContain('There is already a Construct');
+      expect(error.split('\n').filter((l) => l.includes('credential.federated'))).toHaveLength(1);
     });
   });
 });

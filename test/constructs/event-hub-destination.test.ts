@@ -79,6 +79,10 @@ describe('EventHubDestination', () => {
     expect(addresses(json, 'azurerm_eventhub')).toEqual([expect.stringMatching(/^EventHub_EntraHub_[0-9A-F]{8}$/)]);
   });
 
+  test('tag names up to 512 characters are accepted on a namespace (storage accounts stop at 128)', () => {
+    expect(() => synth({ tags: { ['t'.repeat(512)]: 'x' } })).not.toThrow();
+  });
+
   describe('fails', () => {
     test.each([
       ['retention above the Standard limit', { messageRetentionInDays: 8 }, 'messageRetentionInDays: got 8; expected an integer from 1 to 7 on the Standard tier'],
@@ -92,6 +96,8 @@ describe('EventHubDestination', () => {
       ['a reserved namespace suffix', { namespaceName: 'entra-audit-sb' }, 'namespaceName: got "entra-audit-sb"; expected a name that does not end with "-sb" or "-mgmt"'],
       ['a hub name longer than 50', { hubName: 'h'.repeat(51) }, 'hubName: got "hhhh'],
       ['the $Default consumer group', { consumerGroupName: '$Default' }, 'consumerGroupName: got "$Default"'],
+      ['a tag value longer than 256 characters', { tags: { team: 'v'.repeat(257) } }, 'tags.team: got "vvv'],
+      ['tag names differing only in case', { tags: { Team: 'a', team: 'b' } }, 'tags.team: got "team"; expected a tag name that differs from "Team" in more than case'],
       ['an IP rule that is not IPv4/CIDR', { networkRules: { ipRules: ['10.0.0.0/33'] } }, 'networkRules.ipRules[0]: got "10.0.0.0/33"'],
     ])('on %s', (_name, props, message) => {
       const error = errorOf(() => synth(props));

@@ -57,7 +57,7 @@ describe('LogAnalyticsDestination', () => {
 
   test('fails when tableDefaults leave a table\'s total below the workspace retention it inherits', () => {
     expect(() => synth({ retentionInDays: 365, tableDefaults: { totalRetentionInDays: 90 }, tables: { AuditLogs: {} } })).toThrow(
-      'tables.AuditLogs.totalRetentionInDays: got 90; expected at least the interactive retention (365), counting tableDefaults and the workspace retention',
+      'tableDefaults.totalRetentionInDays: got 90; expected at least the interactive retention tables inherit from the workspace (365 days, the workspace retentionInDays)',
     );
   });
 
@@ -120,6 +120,13 @@ describe('LogAnalyticsDestination', () => {
     expect(addresses(json, 'azurerm_management_lock')).toEqual([expect.stringMatching(/^LogAnalytics_Lock_[0-9A-F]{8}$/)]);
   });
 
+  test('a total retention below the workspace retention is fine where the table has its own interactive retention, is Basic, or the workspace is not created here', () => {
+    expect(() => synth({ retentionInDays: 365, tables: { AuditLogs: { retentionInDays: 30, totalRetentionInDays: 180 } } })).not.toThrow();
+    expect(() => synth({ retentionInDays: 365, tables: { AADNonInteractiveUserSignInLogs: { plan: 'Basic', totalRetentionInDays: 180 } } })).not.toThrow();
+    expect(() => synth({ existingWorkspaceId: EXISTING, retentionInDays: 365, tables: { AuditLogs: { totalRetentionInDays: 180 } } })).not.toThrow();
+    expect(() => synth({ retentionInDays: 90, tableDefaults: { totalRetentionInDays: 90 }, tables: { AuditLogs: {} } })).not.toThrow();
+  });
+
   describe('fails', () => {
     test.each([
       ['retentionInDays below 30', { retentionInDays: 29 }, 'retentionInDays: got 29; expected an integer from 30 to 730'],
@@ -136,11 +143,26 @@ describe('LogAnalyticsDestination', () => {
       ['interactive retention on a Basic table', { tables: { AADNonInteractiveUserSignInLogs: { plan: 'Basic' as const, retentionInDays: 30 } } }, 'retentionInDays: got 30; expected unset: Basic tables'],
       ['a category name instead of a table name', { tables: { SignInLogs: {} } }, 'tables.SignInLogs: got "SignInLogs"; expected the table name "SigninLogs", not the category name'],
       ['a bad tableDefaults value', { tableDefaults: { totalRetentionInDays: 5000 } }, 'tableDefaults.totalRetentionInDays: got 5000'],
+      ['a table total retention below the workspace retention it inherits', { retentionInDays: 365, tables: { AuditLogs: { totalRetentionInDays: 180 } } }, "tables.AuditLogs.totalRetentionInDays: got 180; expected at least the interactive retention the table inherits from the workspace (365 days, the workspace retentionInDays): raise it, or set the table's retentionInDays"],
+      ['a table total retention below the default workspace retention', { tables: { AuditLogs: { totalRetentionInDays: 60 } } }, 'tables.AuditLogs.totalRetentionInDays: got 60; expected at least the interactive retention the table inherits from the workspace (90 days, the default)'],
+      ['a tag name with a character Azure refuses', { tags: { 'cost/center': 'x' } }, 'tags["cost/center"]: got "cost/center"; expected a tag name without "/"'],
       ['a malformed existing workspace id', { existingWorkspaceId: '/subscriptions/x/workspaces/y' }, 'existingWorkspaceId: got "/subscriptions/x/workspaces/y"; expected an ARM id'],
     ])('on %s', (_name, props, message) => {
       const error = errorOf(() => synth(props));
       expect(error).toContain('[stack/LogAnalytics] InvalidProps');
       expect(error).toContain(message);
+    });
+
+    test('once, at tableDefaults, when the default total retention is below the workspace retention every table inherits', () => {
+      const error = errorOf(() => synth({ retentionInDays: 365, tableDefaults: { totalRetentionInDays: 90 }, tables: { AuditLogs: {}, SigninLogs: {}, AADNonInteractiveUserSignInLogs: {} } }));
+      expect(error).toContain('tableDefaults.totalRetentionInDays: got 90; expected at least the interactive retention tables inherit from the workspace (365 days, the workspace retentionInDays): raise it, or set retentionInDays in tableDefaults');
+      expect(error).toContain('1 problem(s)');
+    });
+
+    test('once, at tableDefaults, when both retentions come from there', () => {
+      const error = errorOf(() => synth({ tableDefaults: { retentionInDays: 180, totalRetentionInDays: 90 }, tables: { AuditLogs: {}, SigninLogs: {} } }));
+      expect(error).toContain('tableDefaults.totalRetentionInDays: got 90; expected at least the interactive retention (180)');
+      expect(error).toContain('1 problem(s)');
     });
 
     test('without a name, resource group and location for a new workspace', () => {

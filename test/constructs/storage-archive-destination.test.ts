@@ -98,6 +98,8 @@ describe('StorageArchiveDestination', () => {
       ['soft delete above 365 days', { softDeleteRetentionInDays: 366 }, 'softDeleteRetentionInDays: got 366; expected an integer from 1 to 365'],
       ['an unknown replication type', { replicationType: 'GZRSS' as never }, 'replicationType: got "GZRSS"; expected one of "LRS", "GRS", "RAGRS", "ZRS", "GZRS", "RAGZRS" (did you mean "GZRS"?)'],
       ['a retention of 0', { retentionInDays: 0 }, 'retentionInDays: got 0; expected an integer from 1 to 99999'],
+      ['a tag name longer than storage accounts accept', { tags: { ['t'.repeat(129)]: 'x' } }, 'expected a tag name of at most 128 characters (has 129): storage accounts accept 128'],
+      ['more than 50 tags', { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'x'])) }, 'tags: got "51 tags"; expected at most 50 tags'],
     ])('on %s', (_name, props, message) => {
       const error = errorOf(() => synth(props));
       expect(error).toContain('[stack/Storage] InvalidProps');

@@ -97,6 +97,26 @@ describe('alertsConfigSchema', () => {
       ]),
     );
   });
+
+  test('refuses an http webhook, saying to use https', () => {
+    expect(issues({ actionGroups: [{ key: 'soc', shortName: 'soc', webhookReceivers: [{ name: 'soar', serviceUri: 'http://soar.example.com/hooks' }] }] })).toEqual([
+      'actionGroups.0.webhookReceivers.0.serviceUri: serviceUri must be an https:// URL: over http the alert and the URL travel unencrypted, got "http://soar.example.com/hooks"',
+    ]);
+  });
+
+  test('refuses credentials in a webhook URL without repeating them, pointing to a secret-free URL and aadAuth', () => {
+    const found = issues({ actionGroups: [{ key: 'soc', shortName: 'soc', webhookReceivers: [{ name: 'soar', serviceUri: 'https://svc-user:Xy~7$q@soar.example.com/hooks' }] }] });
+    expect(found).toEqual([
+      'actionGroups.0.webhookReceivers.0.serviceUri: serviceUri must be a URL without a user name or password (they would be stored in plain text in state and shown in plans): use a secret-free URL, and aadAuth for an endpoint that needs authentication, got "https://***@soar.example.com/hooks"',
+    ]);
+    expect(found.join()).not.toContain('Xy~7');
+  });
+
+  test('accepts a webhook with aadAuth and passes it to the construct', () => {
+    const aadAuth = { objectId: '11111111-1111-4111-8111-111111111111', identifierUri: 'api://soar' };
+    const config = alertsConfigSchema.parse({ actionGroups: [{ key: 'soc', shortName: 'soc', webhookReceivers: [{ name: 'soar', serviceUri: 'https://soar.example.com/h', aadAuth }] }] });
+    expect(alertRulesPropsFromConfig(config, COMMON).actionGroups?.[0].webhookReceivers?.[0]).toEqual({ name: 'soar', serviceUri: 'https://soar.example.com/h', aadAuth });
+  });
 });
 
 describe('alertRulesPropsFromConfig', () => {

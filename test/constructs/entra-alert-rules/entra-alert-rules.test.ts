@@ -332,6 +332,47 @@ describe('EntraAlertRules errors', () => {
     );
   });
 
+  test('a webhook receiver with aadAuth gets an aad_auth block', () => {
+    const resources = synthResources(
+      baseProps({
+        actionGroups: [
+          {
+            key: 'soc',
+            shortName: 'soc',
+            webhookReceivers: [{ name: 'soar', serviceUri: 'https://soar.example.com/hooks/entra', aadAuth: { objectId: '11111111-1111-4111-8111-111111111111', identifierUri: 'api://soar', tenantId: '00000000-0000-4000-8000-00000000c001' } }],
+          },
+        ],
+      }),
+    );
+    expect(Object.values(ofType(resources, ACTION_GROUP_TYPE))[0].webhook_receiver).toEqual([
+      {
+        name: 'soar',
+        service_uri: 'https://soar.example.com/hooks/entra',
+        use_common_alert_schema: true,
+        aad_auth: { object_id: '11111111-1111-4111-8111-111111111111', identifier_uri: 'api://soar', tenant_id: '00000000-0000-4000-8000-00000000c001' },
+      },
+    ]);
+  });
+
+  test('fails on an http webhook, naming https', () => {
+    const message = errorOf(baseProps({ actionGroups: [{ key: 'soc', shortName: 'soc', webhookReceivers: [{ name: 'soar', serviceUri: 'http://soar.example.com/hooks' }] }] }));
+    expect(message).toContain('InvalidServiceUri: actionGroups[0].webhookReceivers[0].serviceUri is not an https URL without credentials, got "http://soar.example.com/hooks"; expected an https:// URL');
+  });
+
+  test('fails on credentials in a webhook URL without repeating them, pointing to aadAuth', () => {
+    const message = errorOf(baseProps({ actionGroups: [{ key: 'soc', shortName: 'soc', webhookReceivers: [{ name: 'soar', serviceUri: 'https://alice:Pa55~w0rd@soar.example.com/hooks' }] }] }));
+    expect(message).toContain('InvalidServiceUri: actionGroups[0].webhookReceivers[0].serviceUri is not an https URL without credentials, got "https://***@soar.example.com/hooks"; expected a URL without a user name or password');
+    expect(message).toContain('use a secret-free URL, and aadAuth for an endpoint that needs authentication');
+    expect(message).not.toContain('Pa55');
+    expect(message).not.toContain('alice');
+  });
+
+  test('fails on an aadAuth object or tenant id that is not a GUID', () => {
+    const message = errorOf(baseProps({ actionGroups: [{ key: 'soc', shortName: 'soc', webhookReceivers: [{ name: 'soar', serviceUri: 'https://soar.example.com/h', aadAuth: { objectId: 'soar-app', tenantId: 'contoso' } }] }] }));
+    expect(message).toContain('InvalidAadAuth: actionGroups[0].webhookReceivers[0].aadAuth.objectId is not a GUID, got "soar-app"');
+    expect(message).toContain('InvalidAadAuth: actionGroups[0].webhookReceivers[0].aadAuth.tenantId is not a GUID, got "contoso"');
+  });
+
   test('fails on a short name longer than 12 characters, duplicate receivers and bad addresses', () => {
     const message = errorOf(
       baseProps({
@@ -349,7 +390,7 @@ describe('EntraAlertRules errors', () => {
     expect(message).toContain('InvalidShortName: actionGroups[0].shortName must be 1–12 characters (has 19), got "security-operations"; expected 1 to 12 characters');
     expect(message).toContain('DuplicateReceiverName: actionGroups[0].webhookReceivers[0].name repeats "SOC"');
     expect(message).toContain('InvalidEmailAddress: actionGroups[0].emailReceivers[0].emailAddress is not an email address, got "not-an-address"');
-    expect(message).toContain('InvalidServiceUri: actionGroups[0].webhookReceivers[0].serviceUri is not an absolute http(s) URL, got "ftp://example.com"');
+    expect(message).toContain('InvalidServiceUri: actionGroups[0].webhookReceivers[0].serviceUri is not an https URL without credentials, got "ftp://example.com"; expected an absolute https URL');
     expect(message).toContain('InvalidShortName: actionGroups[1].shortName');
     expect(message).toContain('NoReceivers: actionGroups[1] has no receiver');
   });
