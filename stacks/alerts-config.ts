@@ -118,7 +118,7 @@ const customDetectionSchema = strict({
       strict({
         name: z.string().min(1).describe('A result column to split the alert by.'),
         operator: enumOf('dimension operator', DIMENSION_OPERATORS).describe('Include or exclude the listed values.'),
-        values: z.array(z.string().min(1)).min(1).describe('Values of the column (`*` for all).'),
+        values: z.array(z.string().min(1)).min(1).describe('Values of the column.'),
       }),
     )
     .optional()
@@ -195,9 +195,9 @@ export const alertsConfigSchema = strict({
       }
     })
     .default({})
-    .describe('Per-detection changes, by catalog key; unset fields keep the catalog\'s values.'),
+    .describe('Per-detection changes, by catalog key; unset fields keep the catalog\'s values. Default: none.'),
   /** Detections with their own KQL, written inline. */
-  customDetections: z.array(customDetectionSchema).default([]).describe('Detections with their own KQL, written inline.'),
+  customDetections: z.array(customDetectionSchema).default([]).describe('Detections with their own KQL, written inline. Default: none.'),
 });
 
 /** The parsed `alerts:` section (defaults applied). */
