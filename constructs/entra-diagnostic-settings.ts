@@ -136,7 +136,7 @@ export function entraDiagnosticSettingsProblems(props: EntraDiagnosticSettingsPr
  * per category.
  *
  * Entra settings are tenant-wide: Azure allows at most 5 per tenant (assumed from Azure Monitor's
- * per-resource limit; see README), counted across every stack that deploys to the tenant.
+ * per-resource limit; see docs/decisions.md), counted across every stack that deploys to the tenant.
  */
 export class EntraDiagnosticSettings extends Construct {
   /** The settings, by destination codes (`law-evh-st`, `law`, …). */
