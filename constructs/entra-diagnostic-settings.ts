@@ -152,7 +152,7 @@ export const NO_SETTING_RETENTION = { enabled: false, days: 0 } as const;
  * {@link NO_SETTING_RETENTION}). The Event Hub is always named, so Azure never creates one hub per category.
  *
  * Entra settings are tenant-wide: Azure allows at most 5 per tenant (assumed from Azure Monitor's
- * per-resource limit; see README), counted across every stack that deploys to the tenant.
+ * per-resource limit; see docs/decisions.md), counted across every stack that deploys to the tenant.
  */
 export class EntraDiagnosticSettings extends Construct {
   /** The settings, by destination codes (`law-evh-st`, `law`, …). */

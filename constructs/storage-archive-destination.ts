@@ -63,7 +63,7 @@ export interface StorageArchiveDestinationProps {
   /**
    * Allow shared-key access to the account. Off by default (no long-lived keys); Terraform then uses
    * Entra ID for the storage data plane. Whether Azure Monitor's export needs shared keys is not
-   * documented; Microsoft's own quickstarts disable them on diagnostics accounts (see README).
+   * documented; Microsoft's own quickstarts disable them on diagnostics accounts (see docs/decisions.md).
    * @default false
    */
   readonly sharedAccessKeyEnabled?: boolean;

@@ -1,7 +1,7 @@
 /**
  * `npm run verify -- --stack <tenant>-<environment> [options]`: proves Entra logs arrive in every
  * destination the stack routes them to. Thin entry; everything lives in scripts/lib/verify/ (see --help
- * and README.md ("Verifying a deployment")).
+ * and docs/verification.md).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

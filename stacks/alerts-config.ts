@@ -81,8 +81,8 @@ const operator = enumOf('operator', OPERATORS);
 const muteDuration = enumOf('muteActionsAfterAlertDuration', MUTE_DURATIONS);
 
 const failingPeriodsSchema = strict({
-  minimumFailingPeriodsToTriggerAlert: intInRange('minimumFailingPeriodsToTriggerAlert', 1, 6),
-  numberOfEvaluationPeriods: intInRange('numberOfEvaluationPeriods', 1, 6),
+  minimumFailingPeriodsToTriggerAlert: intInRange('minimumFailingPeriodsToTriggerAlert', 1, 6).describe('How many of the periods must breach the threshold; at most `numberOfEvaluationPeriods`.'),
+  numberOfEvaluationPeriods: intInRange('numberOfEvaluationPeriods', 1, 6).describe('How many recent periods are looked at; `windowDuration` × this is the look-back, at most 48 hours.'),
 });
 
 const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())], {
@@ -90,71 +90,84 @@ const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.s
 });
 
 const overrideSchema = strict({
-  severity: severity.optional(),
-  parameters: z.record(z.string(), parameterValue).optional(),
-  threshold: z.number().optional(),
-  operator: operator.optional(),
-  evaluationFrequency: frequency.optional(),
-  windowDuration: windowDuration.optional(),
-  failingPeriods: failingPeriodsSchema.optional(),
-  autoMitigationEnabled: z.boolean().optional(),
-  muteActionsAfterAlertDuration: muteDuration.optional(),
-  enabled: z.boolean().optional(),
+  severity: severity.optional().describe('Alert severity: 0 critical, 1 error, 2 warning, 3 informational, 4 verbose. Default: the catalog\'s.'),
+  parameters: z.record(z.string(), parameterValue).optional().describe('Values of the detection\'s named query parameters (docs/alerts.md), typed: whole numbers, `true`/`false`, strings, lists of strings, lists of IP addresses or CIDR ranges (`trustedIpRanges`), Kusto timespans such as `6h`; unknown names fail. Default: the catalog\'s.'),
+  threshold: z.number().optional().describe('Threshold the aggregated query result is compared with. Default: the catalog\'s.'),
+  operator: operator.optional().describe('Operator of the alert condition. Default: the catalog\'s.'),
+  evaluationFrequency: frequency.optional().describe('How often the query runs; at most the look-back. Default: the catalog\'s.'),
+  windowDuration: windowDuration.optional().describe('How much time each run queries: `PT1M`–`PT6H` when the frequency is `PT1M`, otherwise at least `PT5M`; never shorter than the detection\'s `quietPeriod`. Default: the catalog\'s.'),
+  failingPeriods: failingPeriodsSchema.optional().describe('How many of the last evaluation periods must breach the threshold. Default: the catalog\'s (Azure\'s default: 1 of 1).'),
+  autoMitigationEnabled: z.boolean().optional().describe('Resolve the alert automatically when the condition clears; exclusive with `muteActionsAfterAlertDuration`. Default: `false`.'),
+  muteActionsAfterAlertDuration: muteDuration.optional().describe('Suppress notifications for this long after an alert fires; at least the frequency. Default: no muting.'),
+  enabled: z.boolean().optional().describe('`false` keeps the rule but switches it off (`disabled` removes it). Default: `true`.'),
 });
 
 const customDetectionSchema = strict({
-  key: key('customDetections key', 64),
-  displayName: z.string().min(1, { error: 'displayName must not be empty' }),
-  description: z.string().optional(),
-  severity,
-  query: z.string().min(1, { error: 'query must not be empty' }),
-  evaluationFrequency: frequency.optional(),
-  windowDuration: windowDuration.optional(),
-  aggregation: enumOf('aggregation', AGGREGATIONS).optional(),
-  metricMeasureColumn: z.string().min(1).optional(),
-  operator: operator.optional(),
-  threshold: z.number().optional(),
+  key: key('customDetections key', 64).describe('Stable key, not a catalog key: names the rule `<namePrefix>-<key>`.'),
+  displayName: z.string().min(1, { error: 'displayName must not be empty' }).describe('Title of the rule, shown in alerts.'),
+  description: z.string().optional().describe('Description of the rule. Default: none.'),
+  severity: severity.describe('Alert severity: 0 critical, 1 error, 2 warning, 3 informational, 4 verbose.'),
+  query: z.string().min(1, { error: 'query must not be empty' }).describe('The KQL, checked at synth by the Kusto language service against the known table schemas; the tables it reads must be routed to the workspace and not on the Basic plan.'),
+  evaluationFrequency: frequency.optional().describe('How often the query runs. Default: `PT15M`.'),
+  windowDuration: windowDuration.optional().describe('How much time each run queries. Default: `PT15M`.'),
+  aggregation: enumOf('aggregation', AGGREGATIONS).optional().describe('How result rows are aggregated. Default: `Count`.'),
+  metricMeasureColumn: z.string().min(1).optional().describe('Numeric result column to aggregate: required if and only if `aggregation` is not `Count`.'),
+  operator: operator.optional().describe('Operator of the alert condition. Default: `GreaterThan`.'),
+  threshold: z.number().optional().describe('Threshold the aggregated result is compared with. Default: `0`.'),
   dimensions: z
     .array(
       strict({
-        name: z.string().min(1),
-        operator: enumOf('dimension operator', DIMENSION_OPERATORS),
-        values: z.array(z.string().min(1)).min(1),
+        name: z.string().min(1).describe('A result column to split the alert by.'),
+        operator: enumOf('dimension operator', DIMENSION_OPERATORS).describe('Include or exclude the listed values.'),
+        values: z.array(z.string().min(1)).min(1).describe('Values of the column.'),
       }),
     )
-    .optional(),
-  failingPeriods: failingPeriodsSchema.optional(),
-  autoMitigationEnabled: z.boolean().optional(),
-  muteActionsAfterAlertDuration: muteDuration.optional(),
-  enabled: z.boolean().optional(),
+    .optional()
+    .describe('Split the alert by result columns. Default: none.'),
+  failingPeriods: failingPeriodsSchema.optional().describe('How many of the last evaluation periods must breach the threshold. Default: Azure\'s (1 of 1).'),
+  autoMitigationEnabled: z.boolean().optional().describe('Resolve the alert automatically when the condition clears; exclusive with `muteActionsAfterAlertDuration`. Default: `false`.'),
+  muteActionsAfterAlertDuration: muteDuration.optional().describe('Suppress notifications for this long after an alert fires. Default: no muting.'),
+  enabled: z.boolean().optional().describe('`false` deploys the rule switched off. Default: `true`.'),
 });
 
 const actionGroupSchema = strict({
-  key: key('actionGroups key', 40),
+  key: key('actionGroups key', 40).describe('Stable key: names the group `<namePrefix>-ag-<key>`; changing it replaces the group.'),
   shortName: z
     .string()
     .min(1, { error: (issue) => `shortName must be 1 to 12 characters, got ${render(issue.input)}` })
-    .max(12, { error: (issue) => `shortName must be 1 to 12 characters, got ${render(issue.input)} (${String(issue.input).length} characters)` }),
+    .max(12, { error: (issue) => `shortName must be 1 to 12 characters, got ${render(issue.input)} (${String(issue.input).length} characters)` })
+    .describe('Short name shown in notifications.'),
   emailReceivers: z
     .array(
       strict({
-        name: z.string().min(1),
-        emailAddress: z.email({ error: (issue) => `emailAddress must be an email address, got ${render(issue.input)}` }),
+        name: z.string().min(1).describe('Receiver name, unique (case-insensitive) among the group\'s receivers.'),
+        emailAddress: z.email({ error: (issue) => `emailAddress must be an email address, got ${render(issue.input)}` }).describe('Where the notification goes.'),
       }),
     )
-    .default([]),
+    .default([])
+    .describe('Email receivers, with the common alert schema.'),
   webhookReceivers: z
     .array(
       strict({
-        name: z.string().min(1),
-        serviceUri: z.string().superRefine((uri, ctx) => {
-          const expected = webhookUrlProblem(uri);
-          if (expected) ctx.addIssue({ code: 'custom', input: uri, message: `serviceUri must be ${expected}, got ${render(uri)}` });
-        }),
-        aadAuth: strict({ objectId: z.string().min(1), identifierUri: z.string().min(1).optional(), tenantId: z.string().min(1).optional() }).optional(),
+        name: z.string().min(1).describe('Receiver name, unique (case-insensitive) among the group\'s receivers.'),
+        serviceUri: z
+          .string()
+          .superRefine((uri, ctx) => {
+            const expected = webhookUrlProblem(uri);
+            if (expected) ctx.addIssue({ code: 'custom', input: uri, message: `serviceUri must be ${expected}, got ${render(uri)}` });
+          })
+          .describe('https URL the alert is posted to, without a user name or password in it (use aadAuth to authenticate).'),
+        aadAuth: strict({
+          objectId: z.string().min(1).describe('Object id of the Entra app registration that protects the webhook.'),
+          identifierUri: z.string().min(1).optional().describe('Identifier URI of that app. Default: the app\'s own.'),
+          tenantId: z.string().min(1).optional().describe('Tenant of that app. Default: the action group\'s tenant.'),
+        })
+          .optional()
+          .describe('Entra ID authentication of the webhook call (secure webhook). Default: none.'),
       }),
     )
-    .default([]),
+    .default([])
+    .describe('Webhook receivers, with the common alert schema.'),
 });
 
 /**
@@ -169,13 +182,13 @@ export const DISABLED_BY_DEFAULT = ['high-risk-user', 'high-risk-service-princip
 /** The `alerts:` section of one environment. */
 export const alertsConfigSchema = strict({
   /** Deploy the alert rules and action groups at all. */
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe('`false`: no alert rules and no action groups in this environment.'),
   /** Action groups created for this environment and attached to every rule. */
-  actionGroups: z.array(actionGroupSchema).default([]),
+  actionGroups: z.array(actionGroupSchema).default([]).describe('Action groups created for this environment and attached to every rule. Without any, the rules still fire and show in the Azure portal.'),
   /** ARM ids of existing action groups to attach as well. */
-  existingActionGroupIds: z.array(z.string()).default([]),
+  existingActionGroupIds: z.array(z.string()).default([]).describe('ARM ids of action groups managed elsewhere, attached to every rule as well.'),
   /** Catalog keys of detections not to deploy. */
-  disabled: z.array(detectionKey).default([...DISABLED_BY_DEFAULT]),
+  disabled: z.array(detectionKey).default([...DISABLED_BY_DEFAULT]).describe('Catalog keys of detections not to deploy. The default holds the three that read opt-in data; a list of your own (even `[]`) replaces it, and an enabled detection whose table is not routed fails synth, naming the category to route.'),
   /** Per-detection changes, by catalog key. */
   overrides: z
     .record(z.string(), overrideSchema)
@@ -190,9 +203,10 @@ export const alertsConfigSchema = strict({
         });
       }
     })
-    .default({}),
+    .default({})
+    .describe('Per-detection changes, by catalog key; unset fields keep the catalog\'s values. Default: none.'),
   /** Detections with their own KQL, written inline. */
-  customDetections: z.array(customDetectionSchema).default([]),
+  customDetections: z.array(customDetectionSchema).default([]).describe('Detections with their own KQL, written inline. Default: none.'),
 });
 
 /** The parsed `alerts:` section (defaults applied). */

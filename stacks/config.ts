@@ -28,7 +28,7 @@ export { ConfigError } from './config-error';
 export const DEFAULT_CONFIG_PATH = 'stacks/environments.yaml';
 /** Environment variable naming another configuration file. */
 export const CONFIG_ENV_VAR = 'ENTRA_AUDIT_CONFIG';
-/** Azure Monitor allows 5 diagnostic settings per resource; applied to the Entra tenant scope (see README). */
+/** Azure Monitor allows 5 diagnostic settings per resource; applied to the Entra tenant scope (see docs/decisions.md). */
 export const MAX_SETTINGS_PER_TENANT = 5;
 
 const TENANT_KEY = /^[a-z][a-z0-9]{1,15}$/;

@@ -3,8 +3,8 @@
  * `azurerm_monitor_scheduled_query_rules_alert_v2`, the detection shape, and the parameter prelude
  * that turns a `.kql` file plus typed parameter values into the query sent to Azure.
  *
- * Value sets: TFAZ `internal/services/monitor/monitor_scheduled_query_rules_alert_v2_resource.go`
- * (azurerm 4.55.0) as summarised in ../shared/reference/azure-facts.md §3.
+ * Value sets: the provider's schema,
+ * https://github.com/hashicorp/terraform-provider-azurerm/blob/v4.55.0/internal/services/monitor/monitor_scheduled_query_rules_alert_v2_resource.go
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';

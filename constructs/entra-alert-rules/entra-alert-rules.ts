@@ -103,7 +103,7 @@ export interface DetectionOverride {
    */
   readonly severity?: AlertSeverity;
   /**
-   * Values of the detection's named query parameters (see README.md ("Alert rules")); unknown names fail.
+   * Values of the detection's named query parameters (see docs/alerts.md, "Parameters"); unknown names fail.
    * @default - the catalog's defaults
    */
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
@@ -544,7 +544,7 @@ function resolveRules(props: EntraAlertRulesProps, add: Add): ResolvedAlertRule[
   const disabled = new Set<string>();
   for (const [i, key] of (props.disabled ?? []).entries()) {
     if (!DETECTION_KEYS.includes(key)) {
-      add('UnknownDetection', `disabled[${i}] is not a catalog key`, key, `a catalog key${didYouMean(key, DETECTION_KEYS)}; see README.md ("Alert rules")`);
+      add('UnknownDetection', `disabled[${i}] is not a catalog key`, key, `a catalog key${didYouMean(key, DETECTION_KEYS)}; see docs/alerts.md`);
     } else {
       disabled.add(key);
     }
@@ -552,7 +552,7 @@ function resolveRules(props: EntraAlertRulesProps, add: Add): ResolvedAlertRule[
   const overrides = props.overrides ?? {};
   for (const key of Object.keys(overrides)) {
     if (!DETECTION_KEYS.includes(key)) {
-      add('UnknownDetection', `overrides has no catalog key ${show(key)}`, key, `a catalog key${didYouMean(key, DETECTION_KEYS)}; see README.md ("Alert rules")`);
+      add('UnknownDetection', `overrides has no catalog key ${show(key)}`, key, `a catalog key${didYouMean(key, DETECTION_KEYS)}; see docs/alerts.md`);
     } else if (disabled.has(key)) {
       add('OverrideOfDisabledDetection', `overrides.${key} changes a detection that disabled removes`, key, 'either the override or the disabled entry, not both');
     }

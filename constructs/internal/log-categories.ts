@@ -2,7 +2,7 @@
  * The Entra ID (Microsoft.AADIAM) diagnostic log categories this toolkit knows, with the
  * Log Analytics table each one fills.
  *
- * Sources (see ../shared/reference/azure-facts.md §1 "Categories, tables and licences"):
+ * Sources:
  * - category names: MicrosoftDocs/entra-docs `docs/identity/monitoring-health/concept-diagnostic-settings-logs-options.md`
  *   (the docs' typo `NonInteractiveUserSIgnInLogs` is NOT the real name; `NonInteractiveUserSignInLogs` is);
  * - category → table: Azure/Azure-Sentinel `Solutions/Microsoft Entra ID/Data Connectors/template_AzureActiveDirectory.JSON`;

@@ -3,25 +3,28 @@
  * Only arguments a source confirms are listed; any other change is shown as an update, and the
  * Terraform plan stays authoritative.
  *
- * Source for every entry: /work/shared/reference/azure-facts.md, which cites the provider code
- * (hashicorp/terraform-provider-azurerm@v4.55.0, hashicorp/terraform-provider-azuread@v3.7.0).
+ * Source for every entry: the `ForceNew: true` of the argument's schema in the provider source at the
+ * version this project pins, cited per entry below under these two roots:
+ *   AZURERM = https://github.com/hashicorp/terraform-provider-azurerm/blob/v4.55.0/
+ *   AZUREAD = https://github.com/hashicorp/terraform-provider-azuread/blob/v3.7.0/
  */
 export const FORCE_NEW_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
-  // §1: name, eventhub_authorization_rule_id, eventhub_name and storage_account_id are ForceNew.
+  // AZURERM internal/services/monitor/monitor_aad_diagnostic_setting_resource.go
   azurerm_monitor_aad_diagnostic_setting: ['name', 'eventhub_authorization_rule_id', 'eventhub_name', 'storage_account_id'],
-  // §2 (a): the account-level immutability_policy block is ForceNew; §3: infrastructure_encryption_enabled.
+  // AZURERM internal/services/storage/storage_account_resource.go (the immutability_policy block and
+  // infrastructure_encryption_enabled)
   azurerm_storage_account: ['immutability_policy', 'infrastructure_encryption_enabled'],
-  // §3 azurerm_eventhub: retention_description.cleanup_policy is ForceNew.
+  // AZURERM internal/services/eventhub/eventhub_resource.go (retention_description.cleanup_policy)
   azurerm_eventhub: ['retention_description.cleanup_policy'],
-  // §3 azurerm_monitor_scheduled_query_rules_alert_v2: name and scopes are ForceNew.
+  // AZURERM internal/services/monitor/monitor_scheduled_query_rules_alert_v2_resource.go
   azurerm_monitor_scheduled_query_rules_alert_v2: ['name', 'scopes'],
-  // §3 azurerm_management_lock: all arguments are ForceNew.
+  // AZURERM internal/services/resource/management_lock_resource.go: every argument
   azurerm_management_lock: ['name', 'scope', 'lock_level', 'notes'],
-  // §4 azuread_app_role_assignment: all arguments are ForceNew.
+  // AZUREAD internal/services/approleassignments/app_role_assignment_resource.go: every argument
   azuread_app_role_assignment: ['app_role_id', 'principal_object_id', 'resource_object_id'],
-  // §4 azuread_application_password: display_name, start_date, end_date, rotate_when_changed are ForceNew.
+  // AZUREAD internal/services/applications/application_password_resource.go
   azuread_application_password: ['display_name', 'start_date', 'end_date', 'rotate_when_changed'],
-  // §4 azuread_application_federated_identity_credential: display_name is ForceNew.
+  // AZUREAD internal/services/applications/application_federated_identity_credential_resource.go
   azuread_application_federated_identity_credential: ['display_name'],
 };
 

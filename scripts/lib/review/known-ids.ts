@@ -1,8 +1,9 @@
 /**
  * Names for well-known Entra identifiers, so a risk line reads "AuditLog.Read.All" rather than a GUID.
  *
- * Source: /work/shared/reference/azure-facts.md §4 "Graph permission IDs"
- * (learn.microsoft.com/graph/permissions-reference, mirrored at graphpermissions.merill.net).
+ * Source: the Microsoft Graph permissions reference, https://learn.microsoft.com/graph/permissions-reference
+ * (application and delegated ids of AuditLog.Read.All and Directory.Read.All; mirrored at
+ * https://graphpermissions.merill.net). The Microsoft Graph app id is the same in every tenant (same page).
  */
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 

@@ -64,7 +64,7 @@ Timing:
                                   steady state minutes); a progress line is shown when stderr is a terminal
   --timeout <ISO-8601 duration>   give up waiting after this long, exit 3 (default: PT30M); applies to --wait and --canary
   --poll-interval <duration>      time between polls (default: PT30S)
-  --canary                        run the canary (needs the canary app: see README.md ("Verifying a deployment"))
+  --canary                        run the canary (needs the canary app: see docs/verification.md)
   --skip <check>[,<check>]        do not run these checks: diagnostic-settings, log-analytics, event-hub, storage
                                   (e.g. diagnostic-settings where the identity is a service principal, which
                                   the microsoft.aadiam API does not support); repeatable

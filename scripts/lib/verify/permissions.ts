@@ -2,7 +2,7 @@ import type { CheckKind } from './report';
 
 /**
  * The least role or permission each check needs, named in the exit-2 message on 401/403.
- * Sources are listed in README.md ("Verifying a deployment") ("Roles the verifying identity needs").
+ * Sources are listed in docs/verification.md ("Roles the verifying identity needs").
  */
 export const REQUIRED_PERMISSION: Readonly<Record<CheckKind, string>> = {
   'diagnostic-settings':

@@ -1,6 +1,7 @@
 /**
- * Azure's rules for the resources EntraAlertRules declares (../shared/reference/azure-facts.md §3,
- * `azurerm_monitor_scheduled_query_rules_alert_v2` and `azurerm_monitor_action_group`), as jest
+ * Azure's rules for the resources EntraAlertRules declares (`azurerm_monitor_scheduled_query_rules_alert_v2`
+ * and `azurerm_monitor_action_group`, from their schemas in
+ * https://github.com/hashicorp/terraform-provider-azurerm/blob/v4.55.0/internal/services/monitor/), as jest
  * assertions on synthesized JSON (snake_case). Used by the construct tests and meant for the
  * stack-level azure-facts test as well.
  */

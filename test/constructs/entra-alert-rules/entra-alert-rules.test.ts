@@ -34,8 +34,8 @@ describe('EntraAlertRules defaults', () => {
     expect(ofType(defaults, ACTION_GROUP_TYPE)).toEqual({});
   });
 
-  test('the README has a catalog row for every detection', () => {
-    const doc = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+  test('docs/alerts.md has a catalog row for every detection', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/alerts.md'), 'utf8');
     for (const d of DETECTIONS) expect(doc).toContain(`| \`${d.key}\` | ${d.displayName} |`);
   });
 
@@ -250,7 +250,7 @@ describe('EntraAlertRules errors', () => {
 
   test('fails on an unknown disabled key with a did-you-mean', () => {
     expect(errorOf(baseProps({ disabled: ['mfa-fatigeu'] }))).toBe(
-      `[stack/Alerts] UnknownDetection: disabled[0] is not a catalog key, got "mfa-fatigeu"; expected a catalog key (did you mean "mfa-fatigue"?); see README.md ("Alert rules")`,
+      `[stack/Alerts] UnknownDetection: disabled[0] is not a catalog key, got "mfa-fatigeu"; expected a catalog key (did you mean "mfa-fatigue"?); see docs/alerts.md`,
     );
   });
 

@@ -1,9 +1,12 @@
 import type { AuditRiskRule } from './rule';
 
 /**
- * What is lost when each audit resource is deleted. Sources: /work/shared/reference/azure-facts.md
- * (§1 diagnostic setting routes the logs; §2 "Deleting the table resource reverts that table to
- * workspace retention"; §2 immutability; §3 management lock).
+ * What is lost when each audit resource is deleted. Sources:
+ * - the diagnostic setting is what routes the logs: https://learn.microsoft.com/entra/identity/monitoring-health/howto-configure-diagnostic-settings
+ * - deleting a workspace table resource resets its retention to the workspace default (the provider's
+ *   Delete sends retention -1): https://github.com/hashicorp/terraform-provider-azurerm/blob/v4.55.0/internal/services/loganalytics/log_analytics_workspace_table_resource.go
+ * - immutability (WORM) policies: https://learn.microsoft.com/azure/storage/blobs/immutable-storage-overview
+ * - management locks: https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources
  */
 const CONSEQUENCES: Readonly<Record<string, string>> = {
   azurerm_monitor_aad_diagnostic_setting: 'Entra ID logs stop being routed to its destinations',

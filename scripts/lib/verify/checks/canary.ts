@@ -56,7 +56,7 @@ export function canaryTargets(ctx: CheckContext): Map<CanaryDestination, string>
 export async function startCanary(ctx: CheckContext, now: () => Date, randomId: () => string): Promise<CanaryState> {
   const objectId = ctx.locations.canaryApplicationObjectId;
   if (!objectId) {
-    throw new ConfigError('MissingLocation', '--canary needs the canary application: the output canary_application_object_id is missing (enable the canary in the stack, see README.md ("Verifying a deployment")) or pass --canary-app-object-id <object id>');
+    throw new ConfigError('MissingLocation', '--canary needs the canary application: the output canary_application_object_id is missing (enable the canary in the stack, see docs/verification.md) or pass --canary-app-object-id <object id>');
   }
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(objectId)) {
     throw new ConfigError('InvalidCanaryApp', `the canary application object id must be a GUID, got ${JSON.stringify(objectId)}`);
