@@ -82,7 +82,7 @@ export function readInputFile(path: string, options: ReadInputOptions): string {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new InputError(`${label}: is ${kindOf(stats)}; give a regular file${expected}`);
-    if (stats.size > options.maxBytes) throw tooBig(label, `is ${formatBytes(stats.size)}`, options.maxBytes);
+    if (stats.size > options.maxBytes) throw tooBig(label, `is ${stats.size.toLocaleString('en-US')} bytes`, options.maxBytes);
     const bytes = readBounded(fd, label, options.maxBytes);
     return decodeUtf8(bytes, label, expected);
   } finally {

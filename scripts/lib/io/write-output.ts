@@ -20,6 +20,8 @@ export class OutputError extends Error {
 export interface WriteOutputOptions {
   /** Names the destination in messages, e.g. `--out summary.md`. @default the path */
   readonly label?: string;
+  /** Writes one chunk; tests inject a failing disk here. @default fs.writeSync */
+  readonly writeChunk?: (fd: number, bytes: Buffer, offset: number, length: number) => number;
 }
 
 const WRITE_ERRORS: Readonly<Record<string, string>> = {
@@ -71,7 +73,8 @@ export function writeOutputFile(path: string, text: string, options: WriteOutput
     if (refusal) throw refusal;
     const bytes = Buffer.from(text, 'utf8');
     let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    const writeChunk = options.writeChunk ?? ((f: number, b: Buffer, offset: number, length: number) => writeSync(f, b, offset, length));
+    while (written < bytes.length) written += writeChunk(fd, bytes, written, bytes.length - written);
   } catch (error) {
     closeSync(fd);
     if (error instanceof OutputError) throw error;

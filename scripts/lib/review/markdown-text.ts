@@ -59,7 +59,7 @@ export function linkUrlProblem(url: string): string | undefined {
   } catch {
     return 'is not an absolute URL; expected https://…';
   }
-  if (parsed.protocol !== 'https:') return `must be an https:// URL, got a ${parsed.protocol} URL`;
+  if (parsed.protocol !== 'https:') return 'must be an https:// URL';
   if (parsed.username !== '' || parsed.password !== '') return 'must not contain a user name or password: the comment would show them';
   const encoded = markdownUrl(url).length;
   if (encoded > MAX_LINK_URL_CHARS) return `is ${encoded} characters long once encoded; at most ${MAX_LINK_URL_CHARS} are accepted`;
