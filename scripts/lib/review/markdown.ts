@@ -71,7 +71,8 @@ function whyText(change: ResourceChange): string {
   const parts: string[] = [];
   if (change.action === 'forget') parts.push('removed from the Terraform state, not destroyed: no longer managed');
   if (change.replacePaths?.length) parts.push(`forced by ${change.replacePaths.join(', ')}`);
-  if (change.reason) parts.push(change.reason.replace(/_/g, ' '));
+  // A forgotten resource's reason is `delete_because_no_resource_config`, which would contradict "not destroyed".
+  if (change.reason && change.action !== 'forget') parts.push(change.reason.replace(/_/g, ' '));
   if (change.previousAddress) parts.push(`moved from ${change.previousAddress}`);
   return parts.length ? escapeInline(parts.join('; ')) : '';
 }
