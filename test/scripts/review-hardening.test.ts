@@ -7,10 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GITHUB_COMMENT_LIMIT } from '../../scripts/lib/review/markdown';
+import { formatBytes } from '../../scripts/lib/io/read-input';
+import { MAX_PLANS_TOTAL_BYTES, MAX_PLAN_BYTES } from '../../scripts/plan-summary';
+import { DEFAULT_BODY_LIMIT, GITHUB_COMMENT_LIMIT } from '../../scripts/lib/review/markdown';
 import { MAX_LINK_URL_CHARS } from '../../scripts/lib/review/markdown-text';
-import { WITHHELD_MESSAGE } from '../../scripts/lib/review/masking';
+import { MIN_SECRET_TEXT_LENGTH, WITHHELD_MESSAGE } from '../../scripts/lib/review/masking';
+import { MAX_PLAN_DEPTH } from '../../scripts/lib/review/plan-json';
 import { summarisePlans } from '../../scripts/lib/review/summarise';
+import { MAX_STACK_FILE_BYTES, MAX_SYNTH_DEPTH, MAX_SYNTH_TOTAL_BYTES } from '../../scripts/lib/review/synth-output';
 import { runScript } from '../support/run-script';
 
 const PLAN_SUMMARY = 'scripts/plan-summary.ts';
@@ -310,5 +314,21 @@ describe('synth-diff: input bounds', () => {
     const result = runScript(SYNTH_DIFF, [empty, empty, '--out', out]);
     expect(result.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!-- entra-audit-synth-diff -->/);
+  });
+});
+
+describe('docs/security.md', () => {
+  it('states the limits the two commands enforce, as the code defines them', () => {
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
+    const bound = (what: string, value: string) => expect([what, page.includes(value)]).toEqual([what, true]);
+    bound('plan size', `| Size of each plan file | ${formatBytes(MAX_PLAN_BYTES)} |`);
+    bound('plans total', `| All plan files of one run | ${formatBytes(MAX_PLANS_TOTAL_BYTES)} together |`);
+    bound('plan depth', `| Nesting of arrays and objects | ${MAX_PLAN_DEPTH} levels |`);
+    bound('stack size', `| Size of each \`cdk.tf.json\` | ${formatBytes(MAX_STACK_FILE_BYTES)} |`);
+    bound('stacks total', `| All stacks of both outputs | ${formatBytes(MAX_SYNTH_TOTAL_BYTES)} together |`);
+    expect(MAX_SYNTH_DEPTH).toBe(MAX_PLAN_DEPTH);
+    bound('url length', `at most ${MAX_LINK_URL_CHARS.toLocaleString('en-US')} characters once encoded`);
+    bound('comment budget', `${DEFAULT_BODY_LIMIT.toLocaleString('en-US')} characters (GitHub's limit is ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')})`);
+    bound('short secrets', `a secret of ${MIN_SECRET_TEXT_LENGTH} characters or more`);
   });
 });

@@ -310,6 +310,14 @@ describe('SecretMask', () => {
     expect(mask.value({ days: 30, label: '30', text: 'after 30 days', ['30']: 1 }, undefined)).toEqual({ days: MASKED, label: MASKED, text: 'after 30 days', '(sensitive)': 1 });
   });
 
+  it('masks the user name and password of any URL, marked sensitive or not', () => {
+    const mask = new SecretMask([]);
+    expect(mask.text('webhook https://user:p%40ss@siem.example/hook?x=1 and ftp://anon@files.example')).toBe(
+      'webhook https://(sensitive)@siem.example/hook?x=1 and ftp://(sensitive)@files.example',
+    );
+    expect(mask.text('https://siem.example/a@b and git@github.com:org/repo')).toBe('https://siem.example/a@b and git@github.com:org/repo');
+  });
+
   it('keeps map keys distinct when two of them mask to the same text', () => {
     const mask = new SecretMask(['first-secret', 'second-secret']);
     expect(mask.value({ 'first-secret': 1, 'second-secret': 2 }, undefined)).toEqual({ '(sensitive)': 1, '(sensitive) 2': 2 });

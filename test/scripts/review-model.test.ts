@@ -37,6 +37,19 @@ describe('plan JSON checks', () => {
     expect(actionOf(['no-op'])).toBeUndefined();
     expect(actionOf(['no-op'], 'old.address')).toBe('move');
     expect(actionOf(['read'])).toBeUndefined();
+    expect(actionOf(['forget'])).toBe('forget');
+    expect(actionOf(['create', 'forget'])).toBe('replace');
+    expect(actionOf(['forget', 'create'])).toBe('replace');
+  });
+
+  it('accepts every action list Terraform writes, forget included, and refuses any other', () => {
+    const withActions = (actions: unknown[]) => ({ format_version: '1.2', resource_changes: [{ address: 'a.b', type: 'a', change: { actions } }] });
+    for (const actions of [['no-op'], ['create'], ['read'], ['update'], ['delete'], ['delete', 'create'], ['create', 'delete'], ['forget'], ['create', 'forget'], ['forget', 'create']]) {
+      expect(() => checkPlanJson(withActions(actions), 'p')).not.toThrow();
+    }
+    for (const actions of [[], ['update', 'update'], ['delete', 'forget'], [7]]) {
+      expect(() => checkPlanJson(withActions(actions), 'p')).toThrow(/has unknown actions/);
+    }
   });
 
   it('skips data sources and no-ops but keeps moves', () => {

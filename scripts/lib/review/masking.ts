@@ -11,7 +11,8 @@
  *    `terraform_data.output` unmarked in `before` although `input` was sensitive);
  * 3. every occurrence of a known secret of MIN_SECRET_TEXT_LENGTH characters or more inside a longer
  *    string becomes `(sensitive)`. Shorter secrets are masked only as whole values and keys: replacing
- *    every "30" inside other text would erase ordinary numbers and words.
+ *    every "30" inside other text would erase ordinary numbers and words;
+ * 4. the user name and password of a URL (`https://user:pass@host/…`) become `(sensitive)`, marked or not.
  *
  * Findings: the rules decide on real values, so masking never hides a risk. Each finding's message is
  * then written again by the same rule from the masked change, so it quotes only masked values. Where
@@ -30,6 +31,9 @@ export const SENSITIVE_TEXT = '(sensitive)';
 /** The message of a finding whose own message would need a masked value to make sense. */
 export const WITHHELD_MESSAGE = 'details not shown because they involve a sensitive value; see the full plan';
 
+/** The user-information part of a URL: `scheme://` then anything up to an `@` before the host ends. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
 /** Masks known secrets (and positions marked sensitive) in values and text. */
 export class SecretMask {
   private readonly whole: ReadonlySet<string>;
@@ -41,9 +45,13 @@ export class SecretMask {
     this.inText = [...all].filter((s) => s.length >= MIN_SECRET_TEXT_LENGTH);
   }
 
-  /** `text` with every known secret in it replaced by SENSITIVE_TEXT (overlapping secrets as one). */
+  /** `text` with every known secret and URL credential in it replaced by SENSITIVE_TEXT (overlapping secrets as one). */
   text(text: string): string {
     if (this.whole.has(text)) return SENSITIVE_TEXT;
+    return this.secretsIn(text).replace(URL_CREDENTIALS, `$1${SENSITIVE_TEXT}@`);
+  }
+
+  private secretsIn(text: string): string {
     const hits: [number, number][] = [];
     for (const secret of this.inText) {
       for (let i = text.indexOf(secret); i >= 0; i = text.indexOf(secret, i + 1)) hits.push([i, i + secret.length]);

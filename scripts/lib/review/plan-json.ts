@@ -86,7 +86,7 @@ export function checkPlanJson(data: unknown, label: string): PlanJson {
   }
   const match = /^(\d+)\.(\d+)$/.exec(version);
   if (!match) {
-    throw new PlanFormatError(`${label}: format_version ${JSON.stringify(version)} is not "<major>.<minor>"; expected 1.x`);
+    throw new PlanFormatError(`${label}: format_version ${brief(JSON.stringify(version))} is not "<major>.<minor>"; expected 1.x`);
   }
   const major = Number(match[1]);
   if (major !== SUPPORTED_PLAN_MAJOR) {
