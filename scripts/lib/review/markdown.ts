@@ -16,7 +16,6 @@ import type { Finding, Severity } from './rules';
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** What the renderer aims for by default: the limit less a margin for what CI may append. */
 export const DEFAULT_BODY_LIMIT = 65_000;
-/** Room kept for the trim note. */
 /** Attribute rows shown per resource before the rest is summarised. */
 const MAX_ATTRIBUTES_PER_RESOURCE = 60;
 

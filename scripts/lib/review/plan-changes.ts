@@ -36,7 +36,7 @@ export function actionOf(actions: readonly string[], previousAddress?: string): 
   }
 }
 
-/** Why a replacement that leaves the old object in place says so (Terraform prints the same). */
+/** The note on a replacement that leaves the old object in place (Terraform's own plan output says the same). */
 const KEPT_OLD_OBJECT = 'the existing object is not destroyed, only removed from the state (destroy = false)';
 
 export function planToStackChanges(plan: PlanJson, stack: string): StackChanges {
