@@ -78,7 +78,7 @@ describe('plan-summary command', () => {
     writeFileSync(state, JSON.stringify({ format_version: '1.0', values: { root_module: {} } }));
     const missing = runScript(SCRIPT, [join(dir, 'nope.json')]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('cannot be read (ENOENT)');
+    expect(missing.stderr).toBe(`plan-summary: ${join(dir, 'nope.json')}: cannot be read: no such file (ENOENT)\n`);
     const bad = runScript(SCRIPT, [invalid]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('not valid JSON');
@@ -136,7 +136,7 @@ describe('size', () => {
     expect(result.stdout.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
     expect(result.stdout).toContain('**0 to create, 4000 to update, 0 to replace, 0 to delete.**');
     expect(result.stdout).toMatch(/\*\*Trimmed\*\* to stay under GitHub's 65,536-character comment limit: attribute details of 4000 of 4000 changed resources; \d+ of 4000 table rows not shown\./);
-    expect(result.stdout).toContain('The full plan is at https://github.com/contoso/entra-audit/actions/runs/42.');
+    expect(result.stdout).toContain('The full plan is [here](https://github.com/contoso/entra-audit/actions/runs/42).');
   });
 
   it('trims details before table rows, and table rows before risk lines', () => {

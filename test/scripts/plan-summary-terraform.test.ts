@@ -32,6 +32,7 @@ variable "reader_secret" {
 resource "terraform_data" "unchanged" { input = "same" }
 resource "terraform_data" "retention" { input = { days = ${version === 1 ? 730 : 30}, table = "SigninLogs" } }
 resource "terraform_data" "${version === 1 ? 'removed' : 'added'}" { input = "${version}" }
+${version === 1 ? 'resource "terraform_data" "forgotten" { input = "kept" }' : 'removed {\n  from = terraform_data.forgotten\n  lifecycle {\n    destroy = false\n  }\n}'}
 resource "terraform_data" "replaced" {
   input            = "r"
   triggers_replace = ["${version === 1 ? 'first' : 'second'}"]
@@ -73,16 +74,18 @@ describeWithTerraform('plan-summary on a real Terraform plan', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('counts create, update, replace and delete and lists them by action', () => {
+  it('counts create, update, replace, delete and forget and lists them by action', () => {
     const result = runScript('scripts/plan-summary.ts', [planFile, '--stack', 'real']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('<!-- entra-audit-plan:real -->');
-    expect(result.stdout).toContain('**1 to create, 3 to update, 1 to replace, 1 to delete.**');
+    expect(result.stdout).toContain('**1 to create, 3 to update, 1 to replace, 1 to delete, 1 to forget.**');
     const row = (action: string, name: string) => new RegExp(`\\| ${action} \\| <code>terraform_data\\.${name}</code>`);
     expect(result.stdout).toMatch(row('🗑️ delete', 'removed'));
     expect(result.stdout).toMatch(row('♻️ replace', 'replaced'));
     expect(result.stdout).toMatch(row('✏️ update', 'retention'));
     expect(result.stdout).toMatch(row('➕ create', 'added'));
+    // A `removed` block with destroy = false (Terraform 1.7+) plans the action "forget".
+    expect(result.stdout).toContain('| ⏏️ forget | <code>terraform_data.forgotten</code> |  | removed from the Terraform state, not destroyed: no longer managed |');
     expect(result.stdout).not.toContain('terraform_data.unchanged');
     expect(result.stdout).toContain('**Audit risk:** none.');
   });

@@ -5,6 +5,7 @@
 import { applyMirrors, diffAttributes } from '../../scripts/lib/review/attribute-diff';
 import { UsageError, parseArgs } from '../../scripts/lib/review/cli';
 import { escapeInline, marker } from '../../scripts/lib/review/markdown-text';
+import { SecretMask, maskForDisplay } from '../../scripts/lib/review/masking';
 import { PlanFormatError, checkPlanJson } from '../../scripts/lib/review/plan-json';
 import { actionOf, planToStackChanges } from '../../scripts/lib/review/plan-changes';
 import { defaultStackName, summarisePlans } from '../../scripts/lib/review/summarise';
@@ -27,7 +28,7 @@ describe('plan JSON checks', () => {
     expect(() => checkPlanJson({}, 'p')).toThrow(/no "format_version" string/);
     expect(() => checkPlanJson({ format_version: 'one' }, 'p')).toThrow(/is not "<major>.<minor>"/);
     const rc = { address: 'a.b', type: 'a', change: { actions: ['explode'] } };
-    expect(() => checkPlanJson({ format_version: '1.2', resource_changes: [rc] }, 'p')).toThrow(/unknown action "explode"/);
+    expect(() => checkPlanJson({ format_version: '1.2', resource_changes: [rc] }, 'p')).toThrow(/unknown actions \["explode"\]; expected one of \[no-op\], \[create\]/);
   });
 
   it('maps Terraform actions to reviewer actions', () => {
@@ -36,6 +37,19 @@ describe('plan JSON checks', () => {
     expect(actionOf(['no-op'])).toBeUndefined();
     expect(actionOf(['no-op'], 'old.address')).toBe('move');
     expect(actionOf(['read'])).toBeUndefined();
+    expect(actionOf(['forget'])).toBe('forget');
+    expect(actionOf(['create', 'forget'])).toBe('replace');
+    expect(actionOf(['forget', 'create'])).toBe('replace');
+  });
+
+  it('accepts every action list Terraform writes, forget included, and refuses any other', () => {
+    const withActions = (actions: unknown[]) => ({ format_version: '1.2', resource_changes: [{ address: 'a.b', type: 'a', change: { actions } }] });
+    for (const actions of [['no-op'], ['create'], ['read'], ['update'], ['delete'], ['delete', 'create'], ['create', 'delete'], ['forget'], ['create', 'forget'], ['forget', 'create']]) {
+      expect(() => checkPlanJson(withActions(actions), 'p')).not.toThrow();
+    }
+    for (const actions of [[], ['update', 'update'], ['delete', 'forget'], [7]]) {
+      expect(() => checkPlanJson(withActions(actions), 'p')).toThrow(/has unknown actions/);
+    }
   });
 
   it('skips data sources and no-ops but keeps moves', () => {
@@ -78,9 +92,11 @@ describe('masking in the change model', () => {
     expect(markdown).not.toContain('k9x');
   });
 
-  it('does not reveal even the keys of a sensitive map', () => {
+  it('does not reveal even the keys of a sensitive map: one change for the whole map, masked whole', () => {
     const diff = diffAttributes({ m: { secretKey: 'a' } }, { m: { secretKey: 'b', other: 'c' } }, { beforeSensitive: { m: true }, afterSensitive: { m: true } });
-    expect(diff).toEqual([{ path: 'm', before: MASKED, after: MASKED }]);
+    expect(diff).toEqual([{ path: 'm', before: { secretKey: 'a' }, after: { secretKey: 'b', other: 'c' }, beforeSensitive: true, afterSensitive: true }]);
+    const mask = new SecretMask([]);
+    expect(diff.map((a) => [mask.value(a.before, a.beforeSensitive), mask.value(a.after, a.afterSensitive)])).toEqual([[MASKED, MASKED]]);
   });
 
   it('reports no change for an unchanged sensitive value and treats null like absent', () => {
@@ -105,7 +121,11 @@ describe('synth diff model', () => {
     const lock = (level: string, notes: string) => ({ resource: { azurerm_management_lock: { l: { lock_level: level, notes } } } });
     expect(diffSynthStacks('s', lock('CanNotDelete', 'a'), lock('ReadOnly', 'a')).changes[0]).toMatchObject({ action: 'replace', replacePaths: ['lock_level'] });
     const pw = (v: string) => ({ resource: { azuread_application_password: { p: { value: v } } } });
-    expect(diffSynthStacks('s', pw('${sensitive("aaaa")}'), pw('${sensitive("bbbb")}')).changes[0].attributes).toEqual([{ path: 'value', before: MASKED, after: MASKED }]);
+    const stack = diffSynthStacks('s', pw('${sensitive("aaaa")}'), pw('${sensitive("bbbb")}'));
+    expect(stack.changes[0].attributes).toEqual([
+      { path: 'value', before: '${sensitive("aaaa")}', after: '${sensitive("bbbb")}', beforeSensitive: true, afterSensitive: true },
+    ]);
+    expect(maskForDisplay([stack], []).stacks[0].changes[0].attributes).toEqual([{ path: 'value', before: MASKED, after: MASKED }]);
   });
 });
 

@@ -15,12 +15,18 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
-export function runScript(script: string, args: readonly string[], cwd: string = REPO_ROOT): ScriptResult {
+/**
+ * @param timeoutMs kills the script after this long; the call then throws (ETIMEDOUT), so a test of
+ *   "never waits" fails instead of hanging. @default no limit
+ */
+export function runScript(script: string, args: readonly string[], cwd: string = REPO_ROOT, timeoutMs?: number): ScriptResult {
   const result = spawnSync(process.execPath, ['--import', TSX_IMPORT, join(REPO_ROOT, script), ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
     maxBuffer: 64 * 1024 * 1024,
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

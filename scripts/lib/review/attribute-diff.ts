@@ -1,9 +1,11 @@
 /**
- * Attribute-level differences between two resource values, masked on the way out.
+ * Attribute-level differences between two resource values, with their sensitivity.
  *
  * The mirrors follow Terraform's plan JSON (`before_sensitive`, `after_sensitive`, `after_unknown`):
  * `true` at a position marks that value (and everything under it) sensitive or unknown.
- * Recursion stops at a sensitive node, so not even the keys of a sensitive map are shown.
+ * The values returned are real (the Audit-risk rules read them); each change carries the mirrors of
+ * its position, and the masking step masks it before anything is rendered. Recursion stops at a
+ * sensitive node, so no path names a key inside a sensitive map.
  */
 import type { AttributeChange } from './change-model';
 import { MASKED, UNKNOWN, deepEqual, isObject, type Value } from './values';
@@ -43,14 +45,14 @@ export function applyMirrors(value: unknown, sensitive: unknown, unknown: unknow
   return value as Value;
 }
 
-function hasTrue(mirror: unknown): boolean {
+export function hasTrue(mirror: unknown): boolean {
   if (mirror === true) return true;
   if (Array.isArray(mirror)) return mirror.some(hasTrue);
   if (isObject(mirror)) return Object.values(mirror).some(hasTrue);
   return false;
 }
 
-/** Every raw string under a sensitive position (for the last-line scrub of the output). */
+/** Every raw string under a sensitive position (the masking step masks them wherever they occur). */
 export function sensitiveStrings(value: unknown, sensitive: unknown, out: Set<string> = new Set()): Set<string> {
   if (sensitive === true) {
     collectStrings(value, out);
@@ -86,12 +88,13 @@ function walk(
 ): void {
   const sensitive = beforeSensitive === true || afterSensitive === true;
   if (sensitive || afterUnknown === true) {
-    // Compare raw values, but emit only markers for the sensitive sides.
+    // One change for the whole node: nothing below a sensitive node gets a path of its own.
     if (afterUnknown !== true && deepEqual(before, after)) return;
     out.push({
       path,
-      before: beforeSensitive === true ? (before === undefined ? undefined : MASKED) : applyMirrors(before, undefined, undefined),
-      after: afterUnknown === true ? UNKNOWN : afterSensitive === true ? (after === undefined ? undefined : MASKED) : applyMirrors(after, undefined, undefined),
+      before: applyMirrors(before, undefined, undefined),
+      after: afterUnknown === true ? UNKNOWN : applyMirrors(after, undefined, undefined),
+      ...sensitivity(beforeSensitive, afterSensitive),
     });
     return;
   }
@@ -118,10 +121,15 @@ function walk(
     return;
   }
   if (hasTrue(beforeSensitive) || hasTrue(afterSensitive) || hasTrue(afterUnknown)) {
-    // Shapes differ (e.g. a block added) and something inside is sensitive or unknown: mask per side.
-    const maskedBefore = applyMirrors(before, beforeSensitive, undefined);
-    const maskedAfter = applyMirrors(after, afterSensitive, afterUnknown);
-    if (!deepEqual(before, after) || hasTrue(afterUnknown)) out.push({ path, before: maskedBefore, after: maskedAfter });
+    // Shapes differ (e.g. a block added) and something inside is sensitive or unknown: one change, with its mirrors.
+    if (!deepEqual(before, after) || hasTrue(afterUnknown)) {
+      out.push({
+        path,
+        before: applyMirrors(before, undefined, undefined),
+        after: applyMirrors(after, undefined, afterUnknown),
+        ...sensitivity(beforeSensitive, afterSensitive),
+      });
+    }
     return;
   }
   if (deepEqual(before, after)) return;
@@ -136,6 +144,11 @@ function walk(
     }
   }
   out.push({ path, before: before as Value | undefined, after: after as Value | undefined });
+}
+
+/** The mirrors worth keeping on a change: only those that mark something sensitive. */
+function sensitivity(before: unknown, after: unknown): Pick<AttributeChange, 'beforeSensitive' | 'afterSensitive'> {
+  return { ...(hasTrue(before) ? { beforeSensitive: before } : {}), ...(hasTrue(after) ? { afterSensitive: after } : {}) };
 }
 
 /** Above this many characters, a changed list of scalars is shown as its removed and added items. */

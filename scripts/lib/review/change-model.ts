@@ -1,21 +1,37 @@
 /**
- * The normalised change model shared by Terraform plans and synth diffs. Everything in it is already
- * masked: values Terraform marked sensitive are `MASKED`, so renderers and rules cannot leak them.
+ * The normalised change model shared by Terraform plans and synth diffs.
+ *
+ * It carries real values, because the Audit-risk rules decide on them, together with what is secret:
+ * Terraform's sensitivity mirrors for each value and the raw secret strings of the stack. Renderers
+ * never see it: the masking step (masking.ts) turns it into a copy with every secret replaced, and
+ * only that copy is rendered.
  */
 import type { Value, ValueObject } from './values';
 
-/** What happens to a resource, in the vocabulary of a pull-request reviewer. */
-export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'move';
+/**
+ * What happens to a resource, in the vocabulary of a pull-request reviewer. `forget`: Terraform removes
+ * the resource from its state without destroying it (a `removed` block with `destroy = false`, Terraform 1.7+).
+ */
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'move';
 
-/** The order actions are listed in: the destructive ones first. */
-export const ACTION_ORDER: readonly ChangeAction[] = ['delete', 'replace', 'update', 'create', 'move'];
+/** The order actions are listed in: the destructive ones first, then losing management. */
+export const ACTION_ORDER: readonly ChangeAction[] = ['delete', 'replace', 'forget', 'update', 'create', 'move'];
+
+/**
+ * A sensitivity mirror as in Terraform's plan JSON (`before_sensitive`, `after_sensitive`): `true` marks
+ * the value at that position, and everything under it, sensitive; objects and arrays follow the value's shape.
+ */
+export type SensitiveMirror = unknown;
 
 /** One attribute that differs, addressed like `enabled_log[1].category`. */
 export interface AttributeChange {
   readonly path: string;
-  /** `undefined` when the attribute is absent on that side. */
+  /** `undefined` when the attribute is absent on that side. Real values: mask before rendering. */
   readonly before: Value | undefined;
   readonly after: Value | undefined;
+  /** What is sensitive in `before` and `after` at this path; absent when nothing is. */
+  readonly beforeSensitive?: SensitiveMirror;
+  readonly afterSensitive?: SensitiveMirror;
 }
 
 export interface ResourceChange {
@@ -26,11 +42,14 @@ export interface ResourceChange {
   /** Resource type, e.g. `azurerm_log_analytics_workspace`. */
   readonly type: string;
   readonly action: ChangeAction;
-  /** Attribute values before the change (masked); `null` on create. */
+  /** Attribute values before the change; `null` on create. */
   readonly before: ValueObject | null;
-  /** Attribute values after the change (masked); `null` on delete. */
+  /** Attribute values after the change (`UNKNOWN` where known only after apply); `null` on delete and forget. */
   readonly after: ValueObject | null;
-  /** The attributes that differ (masked), for update and replace details. */
+  /** What is sensitive in `before` and `after`; absent when nothing is. */
+  readonly beforeSensitive?: SensitiveMirror;
+  readonly afterSensitive?: SensitiveMirror;
+  /** The attributes that differ, for update and replace details. */
   readonly attributes: readonly AttributeChange[];
   /** Attributes that force the replacement, when known. */
   readonly replacePaths?: readonly string[];
@@ -50,8 +69,8 @@ export interface StackChanges {
   /** Notes for the reader (plan errored, stack added, …), as markdown with any input already escaped. */
   readonly notes: readonly string[];
   /**
-   * Raw strings known to be secret (sensitive variables and outputs, values at sensitive paths).
-   * Used only to scrub the rendered text as a last line of defence; never rendered.
+   * Raw strings known to be secret (sensitive variables and outputs, values at sensitive positions).
+   * The masking step masks them wherever they occur; never rendered.
    */
   readonly secrets: readonly string[];
 }
@@ -61,10 +80,11 @@ export interface ChangeCounts {
   readonly update: number;
   readonly replace: number;
   readonly delete: number;
+  readonly forget: number;
 }
 
 export function countChanges(changes: readonly ResourceChange[]): ChangeCounts {
-  const counts = { create: 0, update: 0, replace: 0, delete: 0 };
+  const counts = { create: 0, update: 0, replace: 0, delete: 0, forget: 0 };
   for (const change of changes) {
     if (change.action !== 'move') counts[change.action] += 1;
   }

@@ -1,9 +1,11 @@
 /**
  * Command-line plumbing shared by plan-summary and synth-diff: argument parsing, exit codes, output.
  */
-import { writeFileSync } from 'node:fs';
+import { InputError } from '../io/read-input';
+import { OutputError, writeOutputFile } from '../io/write-output';
+import { linkUrlProblem } from './markdown-text';
 
-/** Exit codes: 0 success (whatever the risks), 1 risks found with --fail-on-risk, 2 usage error or unreadable input. */
+/** Exit codes: 0 success (whatever the risks), 1 risks found with --fail-on-risk, 2 usage error, unreadable input or unwritable --out. */
 export const EXIT_OK = 0;
 export const EXIT_RISK = 1;
 export const EXIT_USAGE = 2;
@@ -68,21 +70,31 @@ export function single(args: ParsedArgs, name: string): string | undefined {
   return values[0];
 }
 
-/** Writes to `--out` when given, else to stdout. */
+/** The value of `--full-plan-url`, checked: an https link that is safe to put into a comment. */
+export function fullPlanUrlOption(args: ParsedArgs): string | undefined {
+  const url = single(args, '--full-plan-url');
+  if (url === undefined) return undefined;
+  const problem = linkUrlProblem(url);
+  if (problem) throw new UsageError(`--full-plan-url ${problem}; got ${JSON.stringify(url.length > 80 ? `${url.slice(0, 79)}…` : url)}`);
+  return url;
+}
+
+/** Writes to `--out` when given (failures are OutputErrors), else to stdout. */
 export function emit(text: string, out: string | undefined): void {
-  if (out) writeFileSync(out, text.endsWith('\n') ? text : `${text}\n`);
-  else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (out) writeOutputFile(out, body, { label: `--out ${out}` });
+  else process.stdout.write(body);
 }
 
 /**
  * The exit code for an error a command could not recover from, after printing it: usage errors
- * with the help text, unreadable input with its message, anything else with its stack. Never
- * EXIT_RISK, so that a crash cannot look like "risks found".
+ * with the help text, unreadable input and unwritable output with their one-line message, anything
+ * else with its stack. Never EXIT_RISK, so that a crash cannot look like "risks found".
  */
 export function exitCodeForError(tool: string, error: unknown, help: string, inputError: new (...args: never[]) => Error): number {
   if (error instanceof UsageError) {
     process.stderr.write(`${tool}: ${error.message}\n\n${help}`);
-  } else if (error instanceof inputError) {
+  } else if (error instanceof inputError || error instanceof InputError || error instanceof OutputError) {
     process.stderr.write(`${tool}: ${error.message}\n`);
   } else {
     process.stderr.write(`${tool}: could not process the input: ${(error as Error).stack ?? String(error)}\n`);

@@ -5,27 +5,25 @@
  * GitHub rejects comment bodies over 65,536 characters. The body is assembled from segments; when they
  * do not all fit, details go first, then table rows, then risk lines (never the counts), and the
  * comment says what was left out and where the full plan is.
+ *
+ * Renderers receive masked data only (masking.ts): they escape, they never look for secrets.
  */
 import { ACTION_ORDER, countChanges, type ChangeAction, type ResourceChange, type StackChanges } from './change-model';
-import { code, escapeInline, marker, valueCell } from './markdown-text';
+import { code, escapeInline, linkUrlProblem, markdownUrl, marker, valueCell } from './markdown-text';
 import type { Finding, Severity } from './rules';
 
 /** GitHub's limit on a comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** What the renderer aims for by default: the limit less a margin for what CI may append. */
 export const DEFAULT_BODY_LIMIT = 65_000;
-/** Room kept for the trim note. */
-const NOTE_RESERVE = 700;
 /** Attribute rows shown per resource before the rest is summarised. */
 const MAX_ATTRIBUTES_PER_RESOURCE = 60;
 
 export interface RenderOptions {
   /** Maximum body length in UTF-16 code units (never more than GitHub counts). @default 65000 */
   readonly limit?: number;
-  /** Where the complete plan can be read (workflow run or artifact). */
+  /** Where the complete plan can be read (workflow run or artifact): an https URL (see linkUrlProblem). */
   readonly fullPlanUrl?: string;
-  /** Removes known secrets from text; applied to every segment before it is measured. */
-  readonly scrub?: (text: string) => string;
 }
 
 type Priority = 0 | 1 | 2 | 3; // 0 always, 1 risk line, 2 table row, 3 details
@@ -38,6 +36,7 @@ const SEVERITY_ICON: Readonly<Record<Severity, string>> = { critical: '🔴', hi
 const ACTION_LABEL: Readonly<Record<ChangeAction, string>> = {
   delete: '🗑️ delete',
   replace: '♻️ replace',
+  forget: '⏏️ forget',
   update: '✏️ update',
   create: '➕ create',
   move: '↪️ move',
@@ -46,7 +45,8 @@ const ACTION_LABEL: Readonly<Record<ChangeAction, string>> = {
 export function countsLine(changes: readonly ResourceChange[]): string {
   const c = countChanges(changes);
   const moved = changes.filter((x) => x.action === 'move').length;
-  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete${moved ? `, ${moved} moved` : ''}.`;
+  const forget = c.forget ? `, ${c.forget} to forget` : '';
+  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete${forget}${moved ? `, ${moved} moved` : ''}.`;
 }
 
 function riskSegments(findings: readonly Finding[], withStack: boolean): Segment[] {
@@ -68,8 +68,10 @@ function sortedChanges(changes: readonly ResourceChange[]): ResourceChange[] {
 
 function whyText(change: ResourceChange): string {
   const parts: string[] = [];
+  if (change.action === 'forget') parts.push('removed from the Terraform state, not destroyed: no longer managed');
   if (change.replacePaths?.length) parts.push(`forced by ${change.replacePaths.join(', ')}`);
-  if (change.reason) parts.push(change.reason.replace(/_/g, ' '));
+  // A forgotten resource's reason is `delete_because_no_resource_config`, which would contradict "not destroyed".
+  if (change.reason && change.action !== 'forget') parts.push(change.reason.replace(/_/g, ' '));
   if (change.previousAddress) parts.push(`moved from ${change.previousAddress}`);
   return parts.length ? escapeInline(parts.join('; ')) : '';
 }
@@ -114,14 +116,28 @@ interface Trimmed {
   details: number;
 }
 
+/** The link to the full plan, as markdown-safe destination; a URL that is not safe is a programming error (the commands check it first). */
+function linkUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const problem = linkUrlProblem(url);
+  if (problem) throw new RangeError(`fullPlanUrl ${problem}`);
+  return markdownUrl(url);
+}
+
 function assemble(segments: readonly Segment[], noteIndex: number, options: RenderOptions, what: string): string {
   const limit = Math.min(options.limit ?? DEFAULT_BODY_LIMIT, GITHUB_COMMENT_LIMIT);
-  const scrub = options.scrub ?? ((text: string) => text);
-  const texts = segments.map((s) => scrub(s.text));
-  const footer = options.fullPlanUrl ? `\n[Full ${what}](${encodeURI(options.fullPlanUrl)})\n` : '';
+  const url = linkUrl(options.fullPlanUrl);
+  const texts = segments.map((s) => s.text);
+  const footer = url ? `\n[Full ${what}](${url})\n` : '';
   const fixed = texts.reduce((n, t, i) => (segments[i].priority === 0 ? n + t.length : n), 0) + footer.length;
   const keep = segments.map((s) => s.priority === 0);
-  let budget = limit - fixed - NOTE_RESERVE;
+  const totals: Trimmed = { risks: 0, rows: 0, details: 0 };
+  segments.forEach((s) => {
+    const key = s.priority === 1 ? 'risks' : s.priority === 2 ? 'rows' : s.priority === 3 ? 'details' : undefined;
+    if (key) totals[key] += 1;
+  });
+  // Room for the longest note this comment could need: everything trimmed.
+  let budget = limit - fixed - trimNote(totals, totals, url, what).length;
   let blockedFrom: Priority | undefined;
   for (const priority of [1, 2, 3] as const) {
     if (blockedFrom !== undefined) break;
@@ -136,32 +152,28 @@ function assemble(segments: readonly Segment[], noteIndex: number, options: Rend
     });
   }
   const trimmed: Trimmed = { risks: 0, rows: 0, details: 0 };
-  const totals: Trimmed = { risks: 0, rows: 0, details: 0 };
   segments.forEach((s, i) => {
     const key = s.priority === 1 ? 'risks' : s.priority === 2 ? 'rows' : s.priority === 3 ? 'details' : undefined;
-    if (!key) return;
-    totals[key] += 1;
-    if (!keep[i]) trimmed[key] += 1;
+    if (key && !keep[i]) trimmed[key] += 1;
   });
-  const note = trimNote(trimmed, totals, options.fullPlanUrl, what);
-  const out = texts.map((t, i) => (i === noteIndex ? scrub(note) + t : keep[i] ? t : '')).join('') + scrub(footer);
+  const note = trimNote(trimmed, totals, url, what);
+  const out = texts.map((t, i) => (i === noteIndex ? note + t : keep[i] ? t : '')).join('') + footer;
   if (out.length > limit) {
     // Only reachable when the fixed parts alone exceed the limit (pathological notes); cut hard but say so.
-    const tail = `\n\n… cut at ${limit} characters. ${options.fullPlanUrl ? `Full ${what}: ${encodeURI(options.fullPlanUrl)}` : ''}\n`;
+    const tail = `\n\n… cut at ${limit} characters.${url ? ` [Full ${what}](${url})` : ''}\n`;
     return out.slice(0, limit - tail.length) + tail;
   }
   return out;
 }
 
+/** `url` is already markdown-safe (markdownUrl). */
 function trimNote(trimmed: Trimmed, totals: Trimmed, url: string | undefined, what: string): string {
   const parts: string[] = [];
   if (trimmed.details) parts.push(`attribute details of ${trimmed.details} of ${totals.details} changed resources`);
   if (trimmed.rows) parts.push(`${trimmed.rows} of ${totals.rows} table rows`);
   if (trimmed.risks) parts.push(`${trimmed.risks} of ${totals.risks} Audit risk lines`);
   if (parts.length === 0) return '';
-  const where = url
-    ? `The full ${what} is at ${encodeURI(url)}.`
-    : `The full ${what} is in the workflow run (uploaded artifact and job log).`;
+  const where = url ? `The full ${what} is [here](${url}).` : `The full ${what} is in the workflow run (uploaded artifact and job log).`;
   return `> **Trimmed** to stay under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character comment limit: ${parts.join('; ')} not shown. ${where}\n\n`;
 }
 

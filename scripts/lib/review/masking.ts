@@ -1,66 +1,164 @@
 /**
- * Second and third lines of defence against printing a secret. The first is structural: values under
- * Terraform's `*_sensitive` mirrors are replaced by MASKED when the change model is built.
+ * The one masking step: from the change model (real values, which the Audit-risk rules read) to the
+ * copy every renderer sees. Nothing is masked after rendering: once markdown escaping has turned `~`
+ * into `&#126;`, a secret can no longer be recognised in the text, so no secret may reach a renderer.
  *
- * - `maskKnownSecrets` masks any value equal to a known secret even where Terraform did not mark it
- *   (Terraform 1.11 leaves `terraform_data.output` unmarked in `before` although `input` was sensitive).
- * - `scrubText` removes every known secret of `MIN_SCRUB_LENGTH` characters or more from rendered text,
- *   in raw and HTML-escaped form. Shorter secrets are not scrubbed from free text (that would erase
- *   ordinary words and numbers) but are still masked structurally.
+ * In every string of the model (values, map keys, attribute paths, addresses, reasons):
+ * 1. a position Terraform marks sensitive (`before_sensitive`/`after_sensitive`; `sensitive(...)` in
+ *    synthesized JSON) becomes MASKED as a whole, so not even the keys of a sensitive map are shown;
+ * 2. a value or map key equal to a known secret (sensitive variables and outputs, values at sensitive
+ *    positions), whatever its length, is masked: Terraform does not mark every copy (1.11 leaves
+ *    `terraform_data.output` unmarked in `before` although `input` was sensitive);
+ * 3. every occurrence of a known secret of MIN_SECRET_TEXT_LENGTH characters or more inside a longer
+ *    string becomes `(sensitive)`. Shorter secrets are masked only as whole values and keys: replacing
+ *    every "30" inside other text would erase ordinary numbers and words;
+ * 4. the user name and password of a URL (`https://user:pass@host/…`) become `(sensitive)`, marked or not.
+ *
+ * Findings: the rules decide on real values, so masking never hides a risk. Each finding's message is
+ * then written again by the same rule from the masked change, so it quotes only masked values. Where
+ * the masked change no longer gives the same findings (masking hid what the rule compares), the
+ * message says that its details are withheld; the finding itself stays.
  */
-import type { AttributeChange, ResourceChange, StackChanges } from './change-model';
+import { mirrorAt } from './attribute-diff';
+import type { AttributeChange, ResourceChange, SensitiveMirror, StackChanges } from './change-model';
+import { AUDIT_RISK_RULES, type AuditRiskRule, type Finding } from './rules';
 import { MASKED, isObject, type Value, type ValueObject } from './values';
 
-export const MIN_SCRUB_LENGTH = 4;
-export const SCRUBBED = '(sensitive)';
+/** Secrets shorter than this are masked as whole values and keys only, not inside other text. */
+export const MIN_SECRET_TEXT_LENGTH = 4;
+/** What stands in a string where a secret was. */
+export const SENSITIVE_TEXT = '(sensitive)';
+/** The message of a finding whose own message would need a masked value to make sense. */
+export const WITHHELD_MESSAGE = 'details not shown because they involve a sensitive value; see the full plan';
 
-function maskValue(value: Value | undefined, secrets: ReadonlySet<string>): Value | undefined {
-  if (typeof value === 'string' || typeof value === 'number') return secrets.has(String(value)) ? MASKED : value;
-  if (Array.isArray(value)) return value.map((item) => maskValue(item, secrets) ?? null);
-  if (isObject(value)) {
-    const out: Record<string, Value> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskValue(v, secrets) ?? null;
-    return out;
+/** The user-information part of a URL: `scheme://` then anything up to an `@` before the host ends. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
+/** Masks known secrets (and positions marked sensitive) in values and text. */
+export class SecretMask {
+  private readonly whole: ReadonlySet<string>;
+  private readonly inText: readonly string[];
+
+  constructor(secrets: Iterable<string>) {
+    const all = new Set([...secrets].filter((s) => s !== ''));
+    this.whole = all;
+    this.inText = [...all].filter((s) => s.length >= MIN_SECRET_TEXT_LENGTH);
   }
-  return value;
-}
 
-export function maskKnownSecrets(stack: StackChanges): StackChanges {
-  const secrets = new Set(stack.secrets.filter((s) => s !== ''));
-  if (secrets.size === 0) return stack;
-  const maskObject = (o: ValueObject | null): ValueObject | null => (o ? (maskValue(o, secrets) as ValueObject) : null);
-  const changes = stack.changes.map(
-    (c): ResourceChange => ({
-      ...c,
-      before: maskObject(c.before),
-      after: maskObject(c.after),
-      attributes: c.attributes.map(
-        (a): AttributeChange => ({ path: a.path, before: maskValue(a.before, secrets), after: maskValue(a.after, secrets) }),
-      ),
-    }),
-  );
-  return { ...stack, changes };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** A function that removes the given secrets from text (longest first, so no fragment survives). */
-export function makeScrubber(secrets: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < MIN_SCRUB_LENGTH) continue;
-    forms.add(secret);
-    forms.add(escapeHtml(secret));
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(escapeHtml(JSON.stringify(secret).slice(1, -1)));
+  /** `text` with every known secret and URL credential in it replaced by SENSITIVE_TEXT (overlapping secrets as one). */
+  text(text: string): string {
+    if (this.whole.has(text)) return SENSITIVE_TEXT;
+    return this.secretsIn(text).replace(URL_CREDENTIALS, `$1${SENSITIVE_TEXT}@`);
   }
-  const ordered = [...forms].filter((f) => f.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length);
-  if (ordered.length === 0) return (text) => text;
-  return (text) => {
-    let out = text;
-    for (const form of ordered) out = out.split(form).join(SCRUBBED);
-    return out;
+
+  private secretsIn(text: string): string {
+    const hits: [number, number][] = [];
+    for (const secret of this.inText) {
+      for (let i = text.indexOf(secret); i >= 0; i = text.indexOf(secret, i + 1)) hits.push([i, i + secret.length]);
+    }
+    if (hits.length === 0) return text;
+    hits.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let position = 0;
+    let end = -1;
+    for (const [start, stop] of hits) {
+      if (start > end) {
+        if (end >= 0) out += SENSITIVE_TEXT;
+        out += text.slice(position, start);
+        end = stop;
+      } else {
+        end = Math.max(end, stop);
+      }
+      position = end;
+    }
+    return out + SENSITIVE_TEXT + text.slice(position);
+  }
+
+  /** A copy of `value`: positions marked in `mirror` and values equal to a secret become MASKED; secrets inside strings and keys are replaced. */
+  value(value: Value | undefined, mirror: SensitiveMirror): Value | undefined {
+    if (value === undefined) return undefined;
+    if (mirror === true) return MASKED;
+    if (typeof value === 'string') return this.whole.has(value) ? MASKED : this.text(value);
+    if (typeof value === 'number') return this.whole.has(String(value)) ? MASKED : value;
+    if (Array.isArray(value)) return value.map((item, i) => this.value(item, mirrorAt(mirror, i)) ?? null);
+    if (isObject(value)) {
+      const out: Record<string, Value> = {};
+      for (const [key, item] of Object.entries(value)) {
+        const shown = this.text(key);
+        let unique = shown;
+        for (let n = 2; Object.prototype.hasOwnProperty.call(out, unique); n += 1) unique = `${shown} ${n}`;
+        out[unique] = this.value(item, mirrorAt(mirror, key)) ?? null;
+      }
+      return out;
+    }
+    return value;
+  }
+}
+
+function maskAttribute(change: AttributeChange, mask: SecretMask): AttributeChange {
+  return { path: mask.text(change.path), before: mask.value(change.before, change.beforeSensitive), after: mask.value(change.after, change.afterSensitive) };
+}
+
+function maskChange(change: ResourceChange, mask: SecretMask): ResourceChange {
+  return {
+    address: mask.text(change.address),
+    ...(change.previousAddress !== undefined ? { previousAddress: mask.text(change.previousAddress) } : {}),
+    type: mask.text(change.type),
+    action: change.action,
+    before: change.before === null ? null : (mask.value(change.before, change.beforeSensitive) as ValueObject),
+    after: change.after === null ? null : (mask.value(change.after, change.afterSensitive) as ValueObject),
+    attributes: change.attributes.map((a) => maskAttribute(a, mask)),
+    ...(change.replacePaths !== undefined ? { replacePaths: change.replacePaths.map((p) => mask.text(p)) } : {}),
+    ...(change.reason !== undefined ? { reason: mask.text(change.reason) } : {}),
+    ...(change.preventDestroy !== undefined ? { preventDestroy: change.preventDestroy } : {}),
   };
+}
+
+/** The masked copy of one stack: no secret left in it, no sensitivity mirrors, no secrets list. */
+export function maskStack(stack: StackChanges, mask: SecretMask): StackChanges {
+  return { stack: stack.stack, source: stack.source, changes: stack.changes.map((c) => maskChange(c, mask)), notes: stack.notes, secrets: [] };
+}
+
+/**
+ * The findings as they may be shown: same rules, stacks, order and number; addresses masked; each
+ * message written again by its rule from the masked change, or WITHHELD_MESSAGE when that no longer
+ * gives the same number of findings.
+ */
+export function maskFindings(
+  findings: readonly Finding[],
+  real: readonly StackChanges[],
+  masked: readonly StackChanges[],
+  mask: SecretMask,
+  rules: readonly AuditRiskRule[] = AUDIT_RISK_RULES,
+): Finding[] {
+  const maskedChange = new Map<string, ResourceChange>();
+  real.forEach((stack, i) => stack.changes.forEach((change, j) => maskedChange.set(`${stack.stack}\u0000${change.address}`, masked[i].changes[j])));
+  const groupOf = (f: Finding) => `${f.ruleId}\u0000${f.stack}\u0000${f.address}`;
+  const sizes = new Map<string, number>();
+  for (const f of findings) sizes.set(groupOf(f), (sizes.get(groupOf(f)) ?? 0) + 1);
+  const rewritten = new Map<string, readonly string[] | undefined>();
+  const used = new Map<string, number>();
+  return findings.map((finding) => {
+    const group = groupOf(finding);
+    const change = maskedChange.get(`${finding.stack}\u0000${finding.address}`);
+    if (!rewritten.has(group)) {
+      const rule = rules.find((r) => r.id === finding.ruleId);
+      const messages = rule && change ? rule.check(change) : undefined;
+      rewritten.set(group, messages && messages.length === sizes.get(group) ? messages : undefined);
+    }
+    const index = used.get(group) ?? 0;
+    used.set(group, index + 1);
+    return { ...finding, address: change ? change.address : mask.text(finding.address), message: rewritten.get(group)?.[index] ?? WITHHELD_MESSAGE };
+  });
+}
+
+/** The masking step for a whole review: masked stacks and findings, with the secrets of every stack masked everywhere. */
+export function maskForDisplay(
+  stacks: readonly StackChanges[],
+  findings: readonly Finding[],
+  rules: readonly AuditRiskRule[] = AUDIT_RISK_RULES,
+): { readonly stacks: StackChanges[]; readonly findings: Finding[] } {
+  const mask = new SecretMask(stacks.flatMap((s) => s.secrets));
+  const masked = stacks.map((s) => maskStack(s, mask));
+  return { stacks: masked, findings: maskFindings(findings, stacks, masked, mask, rules) };
 }

@@ -1,12 +1,18 @@
 /**
- * Terraform plan JSON → the normalised change model, masking every sensitive value on the way.
+ * Terraform plan JSON → the normalised change model: real values with their sensitivity mirrors, and
+ * every secret the plan reveals (the masking step masks them before rendering).
  */
-import { applyMirrors, collectStrings, diffAttributes, sensitiveStrings } from './attribute-diff';
+import { applyMirrors, collectStrings, diffAttributes, hasTrue, sensitiveStrings } from './attribute-diff';
 import type { ChangeAction, ResourceChange, StackChanges } from './change-model';
 import type { PlanJson, PlanResourceChange } from './plan-json';
 import { isObject, type ValueObject } from './values';
 
-/** Maps Terraform's `actions` list to one reviewer action, or undefined for no-op and read. */
+/**
+ * Maps Terraform's `actions` list to one reviewer action, or undefined for no-op and read.
+ * `["forget"]` removes the object from state without destroying it; `["create","forget"]` replaces it
+ * but leaves the old object in place, which Terraform's own JSON views also call a replacement
+ * (hashicorp/terraform internal/command/jsonplan/plan.go, `Change.Actions`; checkPlanJson lists all combinations).
+ */
 export function actionOf(actions: readonly string[], previousAddress?: string): ChangeAction | undefined {
   const key = actions.join(',');
   switch (key) {
@@ -16,8 +22,12 @@ export function actionOf(actions: readonly string[], previousAddress?: string): 
       return 'update';
     case 'delete':
       return 'delete';
+    case 'forget':
+      return 'forget';
     case 'delete,create':
     case 'create,delete':
+    case 'create,forget':
+    case 'forget,create':
       return 'replace';
     case 'no-op':
       return previousAddress ? 'move' : undefined;
@@ -25,6 +35,9 @@ export function actionOf(actions: readonly string[], previousAddress?: string): 
       return undefined;
   }
 }
+
+/** The note on a replacement that leaves the old object in place (Terraform's own plan output says the same). */
+const KEPT_OLD_OBJECT = 'the existing object is not destroyed, only removed from the state (destroy = false)';
 
 export function planToStackChanges(plan: PlanJson, stack: string): StackChanges {
   const secrets = new Set<string>();
@@ -46,8 +59,8 @@ function toResourceChange(rc: PlanResourceChange, secrets: Set<string>): Resourc
   if (!action) return undefined;
   sensitiveStrings(change.before, change.before_sensitive, secrets);
   sensitiveStrings(change.after, change.after_sensitive, secrets);
-  const before = applyMirrors(change.before, change.before_sensitive, undefined);
-  const after = applyMirrors(change.after, change.after_sensitive, change.after_unknown);
+  const before = applyMirrors(change.before, undefined, undefined);
+  const after = applyMirrors(change.after, undefined, change.after_unknown);
   const attributes =
     action === 'update' || action === 'replace'
       ? diffAttributes(change.before, change.after, {
@@ -63,13 +76,15 @@ function toResourceChange(rc: PlanResourceChange, secrets: Set<string>): Resourc
     action,
     before: isObject(before) ? (before as ValueObject) : null,
     after: isObject(after) ? (after as ValueObject) : null,
+    ...(hasTrue(change.before_sensitive) ? { beforeSensitive: change.before_sensitive } : {}),
+    ...(hasTrue(change.after_sensitive) ? { afterSensitive: change.after_sensitive } : {}),
     attributes,
     replacePaths: change.replace_paths?.map((path) => path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')),
-    reason: rc.action_reason,
+    reason: change.actions.includes('forget') && action === 'replace' ? [rc.action_reason, KEPT_OLD_OBJECT].filter(Boolean).join('; ') : rc.action_reason,
   };
 }
 
-/** Sensitive variables and outputs: their raw values are scrubbed from the output text. */
+/** Sensitive variables and outputs: their raw values are masked wherever they occur. */
 function collectPlanSecrets(plan: PlanJson, secrets: Set<string>): void {
   const declared = plan.configuration?.root_module?.variables ?? {};
   for (const [name, variable] of Object.entries(plan.variables ?? {})) {

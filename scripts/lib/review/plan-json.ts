@@ -5,6 +5,8 @@
  * "<major>.<minor>"; minor versions only add fields, so every 1.x is read and any other major refused.
  */
 
+import { parseJsonInput } from '../io/json-input';
+
 export const SUPPORTED_PLAN_MAJOR = 1;
 
 export class PlanFormatError extends Error {
@@ -53,20 +55,24 @@ export interface PlanJson {
   readonly configuration?: { readonly root_module?: { readonly variables?: Record<string, { readonly sensitive?: boolean }> } };
 }
 
-const KNOWN_ACTIONS = new Set(['no-op', 'create', 'read', 'update', 'delete']);
+/**
+ * Every `actions` list Terraform writes (hashicorp/terraform internal/command/jsonplan/plan.go, `Change.Actions`;
+ * developer.hashicorp.com/terraform/internals/json-format). `forget` comes with `removed` blocks
+ * (`lifecycle { destroy = false }`, Terraform 1.7+). Any other list is refused rather than skipped.
+ */
+const KNOWN_ACTION_LISTS: readonly string[] = ['no-op', 'create', 'read', 'update', 'delete', 'delete,create', 'create,delete', 'forget', 'create,forget', 'forget,create'];
+
+/** The deepest nesting accepted; Terraform plans of this toolkit's stacks stay far below it. */
+export const MAX_PLAN_DEPTH = 256;
+
+const EXPECTED = 'the output of `terraform show -json <planfile>`';
 
 /**
  * Parses plan JSON text and checks the shape this tool depends on.
  * @param label names the input in error messages (usually the file path)
  */
 export function parsePlanJson(text: string, label: string): PlanJson {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new PlanFormatError(`${label}: not valid JSON (${(error as Error).message}); expected the output of \`terraform show -json <planfile>\``);
-  }
-  return checkPlanJson(data, label);
+  return checkPlanJson(parseJsonInput(text, { label, maxDepth: MAX_PLAN_DEPTH, expected: EXPECTED }), label);
 }
 
 export function checkPlanJson(data: unknown, label: string): PlanJson {
@@ -80,7 +86,7 @@ export function checkPlanJson(data: unknown, label: string): PlanJson {
   }
   const match = /^(\d+)\.(\d+)$/.exec(version);
   if (!match) {
-    throw new PlanFormatError(`${label}: format_version ${JSON.stringify(version)} is not "<major>.<minor>"; expected 1.x`);
+    throw new PlanFormatError(`${label}: format_version ${brief(JSON.stringify(version))} is not "<major>.<minor>"; expected 1.x`);
   }
   const major = Number(match[1]);
   if (major !== SUPPORTED_PLAN_MAJOR) {
@@ -94,23 +100,60 @@ export function checkPlanJson(data: unknown, label: string): PlanJson {
   }
   const changes = plan.resource_changes ?? [];
   if (!Array.isArray(changes)) {
-    throw new PlanFormatError(`${label}: "resource_changes" must be an array, got ${typeof changes}`);
+    throw new PlanFormatError(`${label}: "resource_changes" must be an array, got ${typeName(changes)}`);
   }
   changes.forEach((rc: unknown, i) => {
     const where = `${label}: resource_changes[${i}]`;
     if (typeof rc !== 'object' || rc === null) throw new PlanFormatError(`${where} must be an object`);
     const r = rc as Record<string, unknown>;
     if (typeof r.address !== 'string') throw new PlanFormatError(`${where} has no "address" string`);
-    if (typeof r.type !== 'string') throw new PlanFormatError(`${where} (${r.address}) has no "type" string`);
+    const address = brief(r.address);
+    if (typeof r.type !== 'string') throw new PlanFormatError(`${where} (${address}) has no "type" string`);
     const change = r.change as Record<string, unknown> | undefined;
     if (typeof change !== 'object' || change === null || !Array.isArray(change.actions)) {
-      throw new PlanFormatError(`${where} (${r.address}) has no "change.actions" array`);
+      throw new PlanFormatError(`${where} (${address}) has no "change.actions" array`);
     }
-    for (const action of change.actions) {
-      if (!KNOWN_ACTIONS.has(action as string)) {
-        throw new PlanFormatError(`${where} (${r.address}) has unknown action ${JSON.stringify(action)}; expected one of ${[...KNOWN_ACTIONS].join(', ')}`);
-      }
+    const list = change.actions.map((action) => (typeof action === 'string' ? action : JSON.stringify(action))).join(',');
+    if (!KNOWN_ACTION_LISTS.includes(list)) {
+      throw new PlanFormatError(
+        `${where} (${address}) has unknown actions ${brief(JSON.stringify(change.actions))}; expected one of ${KNOWN_ACTION_LISTS.map((l) => `[${l}]`).join(', ')}`,
+      );
     }
   });
+  // The sections secrets are read from: a malformed one would let a secret through unmasked.
+  objectOfObjects(plan.variables, `${label}: "variables"`);
+  objectOfObjects(plan.output_changes, `${label}: "output_changes"`);
+  objectOfObjects(at(plan, 'configuration', 'root_module', 'variables'), `${label}: "configuration.root_module.variables"`);
+  objectOfObjects(at(plan, 'planned_values', 'outputs'), `${label}: "planned_values.outputs"`);
+  objectOfObjects(at(plan, 'prior_state', 'values', 'outputs'), `${label}: "prior_state.values.outputs"`);
   return { ...plan, resource_changes: changes } as unknown as PlanJson;
+}
+
+function at(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Input echoed in a message is cut short: a message is one line, never a copy of a huge value. */
+function brief(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/** Absent, or an object whose every entry is an object. */
+function objectOfObjects(value: unknown, where: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PlanFormatError(`${where} must be an object, got ${typeName(value)}`);
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new PlanFormatError(`${where} entry ${brief(JSON.stringify(key))} must be an object, got ${typeName(entry)}`);
+    }
+  }
 }

@@ -1,12 +1,13 @@
 /**
  * The two review pipelines, end to end but without process concerns (arguments, exit codes):
- * plan JSON texts → masked change model → Audit-risk findings → markdown.
+ * plan JSON texts → change model (real values) → Audit-risk findings (decided on real values)
+ * → the masking step (masking.ts) → markdown rendered from the masked copy only.
  */
 import { basename, dirname } from 'node:path';
 import { findAuditRisks } from './audit-risk';
 import type { StackChanges } from './change-model';
 import { DEFAULT_BODY_LIMIT, renderPlanComment, renderSynthDiffComment } from './markdown';
-import { makeScrubber, maskKnownSecrets } from './masking';
+import { maskForDisplay } from './masking';
 import { parsePlanJson } from './plan-json';
 import { planToStackChanges } from './plan-changes';
 import type { Finding } from './rules';
@@ -23,7 +24,9 @@ export interface PlanInput {
 
 export interface ReviewResult {
   readonly markdown: string;
+  /** The Audit-risk findings, decided on real values; addresses and messages masked. */
   readonly findings: readonly Finding[];
+  /** The changes as rendered: masked. */
   readonly stacks: readonly StackChanges[];
 }
 
@@ -48,24 +51,19 @@ export function defaultStackName(path: string): string {
  * whole output also stays under the limit.
  */
 export function summarisePlans(inputs: readonly PlanInput[], options: SummaryOptions = {}): ReviewResult {
-  const stacks = inputs.map((input) => maskKnownSecrets(planToStackChanges(parsePlanJson(input.text, input.label), input.stack)));
-  const findings = findAuditRisks(stacks);
+  const real = inputs.map((input) => planToStackChanges(parsePlanJson(input.text, input.label), input.stack));
+  // One masking step for all plans: they end up in one output, so each plan's secrets are masked in every plan.
+  const { stacks, findings } = maskForDisplay(real, findAuditRisks(real));
   const separator = '\n\n---\n\n';
   const total = options.limit ?? DEFAULT_BODY_LIMIT;
   const each = Math.floor((total - separator.length * (stacks.length - 1)) / Math.max(stacks.length, 1));
-  const markdown = stacks
-    .map((stack) => renderPlanComment(stack, findings, { limit: each, fullPlanUrl: options.fullPlanUrl, scrub: makeScrubber(stack.secrets) }))
-    .join(separator);
+  const markdown = stacks.map((stack) => renderPlanComment(stack, findings, { limit: each, fullPlanUrl: options.fullPlanUrl })).join(separator);
   return { markdown, findings, stacks };
 }
 
 export function summariseSynthDiff(base: Map<string, TerraformJson>, head: Map<string, TerraformJson>, options: SummaryOptions = {}): ReviewResult {
-  const stacks = diffSynthOutputs(base, head).map(maskKnownSecrets);
-  const findings = findAuditRisks(stacks);
-  const markdown = renderSynthDiffComment(stacks, findings, {
-    limit: options.limit,
-    fullPlanUrl: options.fullPlanUrl,
-    scrub: makeScrubber(stacks.flatMap((s) => s.secrets)),
-  });
+  const real = diffSynthOutputs(base, head);
+  const { stacks, findings } = maskForDisplay(real, findAuditRisks(real));
+  const markdown = renderSynthDiffComment(stacks, findings, { limit: options.limit, fullPlanUrl: options.fullPlanUrl });
   return { markdown, findings, stacks };
 }

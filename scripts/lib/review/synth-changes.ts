@@ -41,8 +41,9 @@ function sensitiveMirror(value: unknown): unknown {
   return false;
 }
 
-function masked(config: Record<string, unknown>): ValueObject {
-  return applyMirrors(config, sensitiveMirror(config), undefined) as ValueObject;
+/** A resource's configuration as a model value (real values; its mirror says what is sensitive). */
+function value(config: Record<string, unknown>): ValueObject {
+  return applyMirrors(config, undefined, undefined) as ValueObject;
 }
 
 function synthSecrets(tfs: readonly (TerraformJson | undefined)[], resources: readonly SynthResource[]): string[] {
@@ -68,9 +69,9 @@ export function diffSynthStacks(stack: string, base: TerraformJson | undefined, 
     const type = (a ?? b)!.type;
     const preventDestroy = b?.preventDestroy || a?.preventDestroy ? { before: b?.preventDestroy ?? false, after: a?.preventDestroy ?? false } : undefined;
     if (b && !a) {
-      changes.push({ address, type, action: 'delete', before: masked(b.config), after: null, attributes: [], preventDestroy });
+      changes.push({ address, type, action: 'delete', before: value(b.config), after: null, beforeSensitive: sensitiveMirror(b.config), attributes: [], preventDestroy });
     } else if (a && !b) {
-      changes.push({ address, type, action: 'create', before: null, after: masked(a.config), attributes: [], preventDestroy });
+      changes.push({ address, type, action: 'create', before: null, after: value(a.config), afterSensitive: sensitiveMirror(a.config), attributes: [], preventDestroy });
     } else if (a && b) {
       const attributes = diffAttributes(b.config, a.config, {
         beforeSensitive: sensitiveMirror(b.config),
@@ -82,8 +83,10 @@ export function diffSynthStacks(stack: string, base: TerraformJson | undefined, 
         address,
         type,
         action: replacePaths.length > 0 ? 'replace' : 'update',
-        before: masked(b.config),
-        after: masked(a.config),
+        before: value(b.config),
+        after: value(a.config),
+        beforeSensitive: sensitiveMirror(b.config),
+        afterSensitive: sensitiveMirror(a.config),
         attributes,
         replacePaths: replacePaths.length > 0 ? replacePaths : undefined,
         preventDestroy,

@@ -1,7 +1,7 @@
 /**
  * The JSON-like values the review tooling carries, with two markers that never hold data:
- * `MASKED` stands where Terraform marked a value sensitive, `UNKNOWN` where it is known only after apply.
- * A masked value is replaced before it enters the change model, so no renderer can print it.
+ * `MASKED` stands where a value is sensitive, `UNKNOWN` where it is known only after apply.
+ * The masking step (masking.ts) puts MASKED in the copy of the change model that renderers receive.
  */
 
 /** Stands for a value Terraform marked sensitive. Carries nothing of the value. */
