@@ -38,22 +38,30 @@ export type ReaderAppCredential =
   | { readonly type: 'federated'; readonly federated: readonly FederatedCredential[] }
   | {
       readonly type: 'secret';
-      /** Days each secret is valid: 1 to `maxLifetimeInDays`. @default 180 */
+      /**
+       * Days each secret is valid: an even number from 2 to `maxLifetimeInDays`. Secrets live in two
+       * slots, `a` and `b`, each renewed every `lifetimeInDays` and offset by half of it, so a new secret
+       * is issued every `lifetimeInDays / 2` days while the previous one stays valid for that long.
+       * @default 180
+       */
       readonly lifetimeInDays?: number;
       /** Upper bound for `lifetimeInDays`, e.g. the tenant's app-management policy. @default 365 */
       readonly maxLifetimeInDays?: number;
       /**
-       * Days after which the next `terraform apply` replaces the secret (a new one is created before the
-       * old one is removed). Less than `lifetimeInDays`, so consumers have an overlap window.
-       * @default lifetimeInDays - 30 (at least 1)
-       */
-      readonly rotateAfterDays?: number;
-      /**
-       * ARM id of an existing Key Vault to write the secret to, with its expiry date.
-       * @default - the secret is only in Terraform state
+       * ARM id of an existing Key Vault to write both slots to, each with its start (`nbf`) and expiry date.
+       * @default - the secrets are only in Terraform state
        */
       readonly keyVaultId?: string;
     };
+
+/** One of the two secret slots. */
+export interface ReaderSecretSlot {
+  /** The slot's schedule: its `rfc3339` is the current secret's start, `rotation_rfc3339` its end. */
+  readonly rotation: Rotating;
+  readonly password: ApplicationPassword;
+  /** The Key Vault secret holding it, when a vault is configured. */
+  readonly keyVaultSecretName?: string;
+}
 
 export interface EntraReaderAppProps {
   /** Display name of the app registration. */
@@ -67,7 +75,10 @@ export interface EntraReaderAppProps {
    * @default - none: only AuditLog.Read.All and Directory.Read.All
    */
   readonly additionalGraphPermissions?: readonly string[];
-  /** Name of the Key Vault secret (with credential type secret and a keyVaultId). @default 'entra-audit-reader-secret' */
+  /**
+   * Name of the Key Vault secret of slot `a` (with credential type secret and a keyVaultId); slot `b` is
+   * this name with `-b` appended. @default 'entra-audit-reader-secret'
+   */
   readonly keyVaultSecretName?: string;
   /** Notes shown on the app registration. @default - a description of its purpose */
   readonly notes?: string;
@@ -77,15 +88,15 @@ const KEY_VAULT_ID = armIdPattern('Microsoft.KeyVault/vaults');
 const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$/;
 const GITHUB_SUBJECT = /^repo:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+:(environment:[^\s*]+|ref:refs\/(heads|tags)\/[^\s*]+|pull_request)$/;
 
-/** Secret lifetimes with defaults applied. */
-export function secretSchedule(c: Extract<ReaderAppCredential, { type: 'secret' }>): { lifetimeInDays: number; rotateAfterDays: number; maxLifetimeInDays: number } {
+/** The two-slot secret schedule, with defaults applied: each slot lives `lifetimeInDays`, a new secret every `intervalInDays`. */
+export function secretSchedule(c: Extract<ReaderAppCredential, { type: 'secret' }>): { lifetimeInDays: number; intervalInDays: number; maxLifetimeInDays: number } {
   const lifetimeInDays = c.lifetimeInDays ?? 180;
-  return {
-    lifetimeInDays,
-    maxLifetimeInDays: c.maxLifetimeInDays ?? 365,
-    rotateAfterDays: c.rotateAfterDays ?? Math.max(1, lifetimeInDays - 30),
-  };
+  return { lifetimeInDays, intervalInDays: Math.floor(lifetimeInDays / 2), maxLifetimeInDays: c.maxLifetimeInDays ?? 365 };
 }
+
+/** The secret slots, in issue order. */
+export const SECRET_SLOTS = ['a', 'b'] as const;
+export type SecretSlot = (typeof SECRET_SLOTS)[number];
 
 export function entraReaderAppProblems(props: EntraReaderAppProps): Problem[] {
   const p = new ProblemList();
@@ -121,15 +132,20 @@ export function entraReaderAppProblems(props: EntraReaderAppProps): Problem[] {
     });
   } else if (c.type === 'secret') {
     const s = secretSchedule(c);
-    p.integerInRange('credential.maxLifetimeInDays', c.maxLifetimeInDays, 1, 3650);
-    p.integerInRange('credential.lifetimeInDays', c.lifetimeInDays, 1, s.maxLifetimeInDays, ' (credential.maxLifetimeInDays)');
-    if (c.rotateAfterDays !== undefined) p.integerInRange('credential.rotateAfterDays', c.rotateAfterDays, 1, s.lifetimeInDays - 1, ' (less than the lifetime, so old and new secrets overlap)');
+    p.integerInRange('credential.maxLifetimeInDays', c.maxLifetimeInDays, 2, 3650);
+    p.integerInRange('credential.lifetimeInDays', c.lifetimeInDays, 2, s.maxLifetimeInDays, ' (credential.maxLifetimeInDays)');
+    if (c.lifetimeInDays !== undefined && Number.isInteger(c.lifetimeInDays) && c.lifetimeInDays % 2 !== 0) {
+      p.add('credential.lifetimeInDays', c.lifetimeInDays, 'an even number of days: two slots are renewed half a lifetime apart');
+    }
+    if ((c as { rotateAfterDays?: unknown }).rotateAfterDays !== undefined) {
+      p.add('credential.rotateAfterDays', (c as { rotateAfterDays?: unknown }).rotateAfterDays, 'no rotateAfterDays: secrets now rotate in two overlapping slots, a new one every lifetimeInDays / 2 days (docs/operations.md, "Reader secret rotation"); remove the setting');
+    }
     p.matches('credential.keyVaultId', c.keyVaultId, KEY_VAULT_ID, 'an ARM id like /subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>');
   } else if (c.type !== 'none') {
     p.oneOf('credential.type', (c as { type: string }).type, ['none', 'federated', 'secret']);
   }
   // Key Vault secret names: learn.microsoft.com azure-resource-manager/management/resource-name-rules (Microsoft.KeyVault vaults/secrets).
-  p.matches('keyVaultSecretName', props.keyVaultSecretName, /^[0-9a-zA-Z-]{1,127}$/, '1–127 letters, digits or hyphens');
+  p.matches('keyVaultSecretName', props.keyVaultSecretName, /^[0-9a-zA-Z-]{1,125}$/, '1–125 letters, digits or hyphens (slot b appends "-b"; Key Vault allows 127)');
   return p.items;
 }
 
@@ -139,8 +155,8 @@ export function entraReaderAppProblems(props: EntraReaderAppProps): Problem[] {
  * AuditLog.Read.All and Directory.Read.All (plus any listed explicitly), its service principal, and
  * admin consent as one `azuread_app_role_assignment` per permission.
  *
- * Credentials: none, workload identity federation (no secret), or a client secret with an explicit
- * end date that `time_rotating` renews before it expires.
+ * Credentials: none, workload identity federation (no secret), or client secrets in two slots with
+ * explicit end dates, renewed by `time_rotating` on alternate schedules so that two valid secrets overlap.
  */
 export class EntraReaderApp extends Construct {
   /** The application (client) id. */
@@ -151,8 +167,10 @@ export class EntraReaderApp extends Construct {
   readonly servicePrincipalObjectId: string;
   /** The app registration. */
   readonly application: Application;
-  /** The secret, with credential type secret. */
+  /** Slot `a`'s secret, with credential type secret. */
   readonly password?: ApplicationPassword;
+  /** Both secret slots, with credential type secret. */
+  readonly secrets?: Readonly<Record<SecretSlot, ReaderSecretSlot>>;
 
   constructor(scope: Construct, id: string, props: EntraReaderAppProps) {
     super(scope, id);
@@ -212,25 +230,60 @@ export class EntraReaderApp extends Construct {
         });
       }
     } else if (credential.type === 'secret') {
-      const schedule = secretSchedule(credential);
-      const rotation = new Rotating(this, 'SecretRotation', { rotationDays: schedule.rotateAfterDays });
-      this.password = new ApplicationPassword(this, 'Secret', {
+      this.secrets = this.secretSlots(props, credential);
+      this.password = this.secrets.a.password;
+    }
+  }
+
+  /**
+   * Two client secrets on alternate schedules, so that the consumer always holds one that stays valid
+   * for half a lifetime after the next is issued (a single `time_rotating` + `create_before_destroy`
+   * secret is deleted in the very apply that creates its successor). Slot `a` renews every
+   * `lifetimeInDays`; slot `b` is based half a lifetime after `a` (its first secret starts then) and
+   * keeps its own base afterwards (`ignore_changes`), so the slots stay apart. Each password ends when
+   * its slot renews. Slot `a` keeps the construct ids of the earlier single secret, so upgrading does not
+   * replace the secret in use.
+   */
+  private secretSlots(props: EntraReaderAppProps, credential: Extract<ReaderAppCredential, { type: 'secret' }>): Readonly<Record<SecretSlot, ReaderSecretSlot>> {
+    const schedule = secretSchedule(credential);
+    const ids: Record<SecretSlot, { rotation: string; password: string; vault: string; suffix: string }> = {
+      a: { rotation: 'SecretRotation', password: 'Secret', vault: 'KeyVaultSecret', suffix: '' },
+      b: { rotation: 'SecretRotationB', password: 'SecretB', vault: 'KeyVaultSecretB', suffix: '-b' },
+    };
+    const baseName = props.keyVaultSecretName ?? 'entra-audit-reader-secret';
+    const slots = {} as Record<SecretSlot, ReaderSecretSlot>;
+    for (const slot of SECRET_SLOTS) {
+      const rotation =
+        slot === 'a'
+          ? new Rotating(this, ids.a.rotation, { rotationDays: schedule.lifetimeInDays })
+          : new Rotating(this, ids.b.rotation, {
+              rotationDays: schedule.lifetimeInDays,
+              rfc3339: Fn.timeadd(slots.a.rotation.rfc3339, `${schedule.intervalInDays * 24}h`),
+              lifecycle: { ignoreChanges: ['rfc3339'] },
+            });
+      const password = new ApplicationPassword(this, ids[slot].password, {
         applicationId: this.application.id,
-        displayName: 'entra-audit-reader',
-        startDate: rotation.id,
-        endDate: Fn.timeadd(rotation.id, `${schedule.lifetimeInDays * 24}h`),
+        displayName: `entra-audit-reader-${slot}`,
+        startDate: rotation.rfc3339,
+        // start + lifetime, which equals the slot's rotation time but stays known at plan time when the
+        // schedule is edited, so an edit does not replace the secret in use.
+        endDate: Fn.timeadd(rotation.rfc3339, `${schedule.lifetimeInDays * 24}h`),
         rotateWhenChanged: { rotation: rotation.id },
         lifecycle: { createBeforeDestroy: true },
       });
+      const keyVaultSecretName = credential.keyVaultId !== undefined ? `${baseName}${ids[slot].suffix}` : undefined;
       if (credential.keyVaultId !== undefined) {
-        new KeyVaultSecret(this, 'KeyVaultSecret', {
-          name: props.keyVaultSecretName ?? 'entra-audit-reader-secret',
+        new KeyVaultSecret(this, ids[slot].vault, {
+          name: keyVaultSecretName!,
           keyVaultId: credential.keyVaultId,
-          value: this.password.value,
-          contentType: `client secret of app ${props.displayName}`,
-          expirationDate: this.password.endDate,
+          value: password.value,
+          contentType: `client secret of app ${props.displayName}, slot ${slot}`,
+          notBeforeDate: password.startDate,
+          expirationDate: password.endDate,
         });
       }
+      slots[slot] = { rotation, password, keyVaultSecretName };
     }
+    return slots;
   }
 }

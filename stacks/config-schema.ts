@@ -109,9 +109,9 @@ const readerCredential = tagged(['none', 'federated', 'secret'], [
   }),
   strict({
     type: z.literal('secret').describe('A client secret (`azuread_application_password`) with an explicit end date, renewed by `time_rotating`; its value is in Terraform state.'),
-    lifetimeInDays: z.number().optional().describe('Days each secret is valid (`end_date` = start + lifetime). Allowed: 1–`maxLifetimeInDays`. Default: `180`.'),
-    maxLifetimeInDays: z.number().optional().describe('Upper bound for `lifetimeInDays`, e.g. the tenant\'s app-management policy. Allowed: 1–3650. Default: `365`.'),
-    rotateAfterDays: z.number().optional().describe('Age in days after which the next apply replaces the secret (`time_rotating` `rotation_days`). Allowed: 1 to `lifetimeInDays` − 1. Default: `lifetimeInDays` − 30, at least 1.'),
+    lifetimeInDays: z.number().optional().describe('Days each secret is valid. Secrets live in two slots renewed half a lifetime apart, so a new secret is issued every `lifetimeInDays / 2` days while the previous one stays valid that long. Allowed: an even number, 2–`maxLifetimeInDays`. Default: `180`.'),
+    maxLifetimeInDays: z.number().optional().describe('Upper bound for `lifetimeInDays`, e.g. the tenant\'s app-management policy. Allowed: 2–3650. Default: `365`.'),
+    rotateAfterDays: z.number().optional().describe('Retired: secrets now rotate in two overlapping slots (see `lifetimeInDays`); setting it is an error that says so.'),
     keyVaultId: nonEmpty.optional().describe('ARM id of a Key Vault to write the secret to, with its expiry date, so consumers read the current value there. Default: the secret is only in Terraform state.'),
   }),
 ]);

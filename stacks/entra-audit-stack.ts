@@ -2,7 +2,7 @@ import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
-import { AzurermBackend, ITerraformDependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AzurermBackend, Fn, ITerraformDependable, LocalBackend, Op, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { EntraAlertRules } from '../constructs/entra-alert-rules/entra-alert-rules';
 import { EntraCanaryApp } from '../constructs/entra-canary-app';
@@ -136,6 +136,22 @@ export class EntraAuditStack extends TerraformStack {
     if (this.readerApp) {
       output('reader_app_client_id', this.readerApp.clientId, 'Client id of the SIEM reader app registration.');
       output('reader_app_token_url', `https://login.microsoftonline.com/${plan.tenantId}/oauth2/v2.0/token`, 'OAuth 2.0 token endpoint for the reader app.');
+      const secrets = this.readerApp.secrets;
+      if (secrets) {
+        const slot = (s: 'a' | 'b') => ({
+          key_id: secrets[s].password.keyId,
+          start_date: secrets[s].password.startDate,
+          end_date: secrets[s].password.endDate,
+          ...(secrets[s].keyVaultSecretName ? { key_vault_secret_name: secrets[s].keyVaultSecretName } : {}),
+        });
+        output('reader_secret_slots', { a: slot('a'), b: slot('b') }, 'The reader app\'s two client-secret slots (no secret values): key id, validity and Key Vault secret name.');
+        output(
+          'reader_secret_newest_slot',
+          // timecmp is -1, 0 or 1; cdktf renders a literal 0 operand as "undefined", so compare with 1.
+          Fn.conditional(Op.eq(Fn.timecmp(secrets.b.password.startDate, secrets.a.password.startDate), 1), 'b', 'a'),
+          'The slot whose secret was issued last (the later start date). Right after the first deploy slot b starts only half a lifetime later: use a until then.',
+        );
+      }
     }
     if (canary) {
       output('canary_application_object_id', canary.canaryApplicationObjectId, 'Object id of the canary app whose notes npm run verify -- --canary changes.');

@@ -60,30 +60,48 @@ describe('EntraReaderApp', () => {
     expect(countOf(json, 'azuread_application_password')).toBe(0);
   });
 
-  test('secret: an explicit end date 180 days after the rotation base, rotated by time_rotating, created before destroy', () => {
+  test('secret: two slots renewed every 180 days, 90 days apart, each valid until its slot renews, created before destroy', () => {
     const json = synth({ credential: { type: 'secret' } });
-    expect(onlyResource(json, 'time_rotating')).toEqual({ rotation_days: 150 });
-    const password = onlyResource(json, 'azuread_application_password');
-    expect(password).toMatchObject({
-      application_id: expect.stringContaining('azuread_application.'),
-      start_date: expect.stringMatching(/^\$\{time_rotating\.\w+\.id\}$/),
-      end_date: expect.stringMatching(/^\$\{timeadd\(time_rotating\.\w+\.id, "4320h"\)\}$/),
-      rotate_when_changed: { rotation: expect.stringMatching(/^\$\{time_rotating\.\w+\.id\}$/) },
-      lifecycle: { create_before_destroy: true },
-    });
-    expect(password).not.toHaveProperty('end_date_relative');
+    const rotations = json.resource?.time_rotating ?? {};
+    const [aName, bName] = [Object.keys(rotations).find((n) => n.includes('SecretRotation_'))!, Object.keys(rotations).find((n) => n.includes('SecretRotationB_'))!];
+    expect(rotations[aName]).toEqual({ rotation_days: 180 });
+    expect(rotations[bName]).toEqual({ rotation_days: 180, rfc3339: `\${timeadd(time_rotating.${aName}.rfc3339, "2160h")}`, lifecycle: { ignore_changes: ['rfc3339'] } });
+    const passwords = resources(json, 'azuread_application_password').sort((x, y) => String(x.display_name).localeCompare(String(y.display_name)));
+    expect(passwords).toHaveLength(2);
+    for (const [password, slot, rotation] of [[passwords[0], 'a', aName], [passwords[1], 'b', bName]] as const) {
+      expect(password).toEqual({
+        application_id: expect.stringMatching(/^\$\{azuread_application\.\w+\.id\}$/),
+        display_name: `entra-audit-reader-${slot}`,
+        start_date: `\${time_rotating.${rotation}.rfc3339}`,
+        end_date: `\${timeadd(time_rotating.${rotation}.rfc3339, "4320h")}`,
+        rotate_when_changed: { rotation: `\${time_rotating.${rotation}.id}` },
+        lifecycle: { create_before_destroy: true },
+      });
+    }
   });
 
-  test('secret lifetime and rotation are configurable, and the secret can go to Key Vault with its expiry', () => {
-    const json = synth({ credential: { type: 'secret', lifetimeInDays: 90, rotateAfterDays: 60, keyVaultId: KV } });
-    expect(onlyResource(json, 'time_rotating')).toEqual({ rotation_days: 60 });
-    expect(onlyResource(json, 'azuread_application_password')).toMatchObject({ end_date: expect.stringContaining('"2160h"') });
-    expect(onlyResource(json, 'azurerm_key_vault_secret')).toMatchObject({
-      key_vault_id: KV,
-      name: 'entra-audit-reader-secret',
-      value: expect.stringMatching(/^\$\{azuread_application_password\.\w+\.value\}$/),
-      expiration_date: expect.stringMatching(/^\$\{azuread_application_password\.\w+\.end_date\}$/),
-    });
+  test('slot a keeps the construct ids of the earlier single secret, so upgrading does not replace the secret in use', () => {
+    const json = synth({ credential: { type: 'secret', keyVaultId: KV } });
+    expect(addresses(json, 'azuread_application_password').sort()).toEqual([expect.stringMatching(/^ReaderApp_SecretB_[0-9A-F]{8}$/), expect.stringMatching(/^ReaderApp_Secret_[0-9A-F]{8}$/)]);
+    expect(addresses(json, 'time_rotating').sort()).toEqual([expect.stringMatching(/^ReaderApp_SecretRotationB_[0-9A-F]{8}$/), expect.stringMatching(/^ReaderApp_SecretRotation_[0-9A-F]{8}$/)]);
+    expect(addresses(json, 'azurerm_key_vault_secret').sort()).toEqual([expect.stringMatching(/^ReaderApp_KeyVaultSecretB_[0-9A-F]{8}$/), expect.stringMatching(/^ReaderApp_KeyVaultSecret_[0-9A-F]{8}$/)]);
+  });
+
+  test('the lifetime is configurable, and both slots go to Key Vault with their start and expiry', () => {
+    const json = synth({ credential: { type: 'secret', lifetimeInDays: 90, keyVaultId: KV } });
+    for (const rotation of resources(json, 'time_rotating')) expect(rotation).toMatchObject({ rotation_days: 90 });
+    expect(resources(json, 'time_rotating').find((r) => r.rfc3339)).toMatchObject({ rfc3339: expect.stringContaining('"1080h"') });
+    for (const password of resources(json, 'azuread_application_password')) expect(password).toMatchObject({ end_date: expect.stringContaining('"2160h"') });
+    const secrets = resources(json, 'azurerm_key_vault_secret').sort((x, y) => String(x.name).localeCompare(String(y.name)));
+    expect(secrets.map((x) => x.name)).toEqual(['entra-audit-reader-secret', 'entra-audit-reader-secret-b']);
+    for (const secret of secrets) {
+      expect(secret).toMatchObject({
+        key_vault_id: KV,
+        value: expect.stringMatching(/^\$\{azuread_application_password\.\w+\.value\}$/),
+        not_before_date: expect.stringMatching(/^\$\{azuread_application_password\.\w+\.start_date\}$/),
+        expiration_date: expect.stringMatching(/^\$\{azuread_application_password\.\w+\.end_date\}$/),
+      });
+    }
   });
 
   test('additional permissions are looked up by name on the Graph service principal and consented', () => {
@@ -102,9 +120,10 @@ describe('EntraReaderApp', () => {
 
   describe('fails', () => {
     test.each([
-      ['a secret lifetime above the maximum', { credential: { type: 'secret' as const, lifetimeInDays: 400 } }, 'credential.lifetimeInDays: got 400; expected an integer from 1 to 365'],
-      ['a secret lifetime above a configured maximum', { credential: { type: 'secret' as const, lifetimeInDays: 120, maxLifetimeInDays: 90 } }, 'credential.lifetimeInDays: got 120; expected an integer from 1 to 90'],
-      ['rotation not before expiry', { credential: { type: 'secret' as const, lifetimeInDays: 90, rotateAfterDays: 90 } }, 'credential.rotateAfterDays: got 90; expected an integer from 1 to 89'],
+      ['a secret lifetime above the maximum', { credential: { type: 'secret' as const, lifetimeInDays: 400 } }, 'credential.lifetimeInDays: got 400; expected an integer from 2 to 365'],
+      ['a secret lifetime above a configured maximum', { credential: { type: 'secret' as const, lifetimeInDays: 120, maxLifetimeInDays: 90 } }, 'credential.lifetimeInDays: got 120; expected an integer from 2 to 90'],
+      ['an odd secret lifetime', { credential: { type: 'secret' as const, lifetimeInDays: 91 } }, 'credential.lifetimeInDays: got 91; expected an even number of days: two slots are renewed half a lifetime apart'],
+      ['the retired rotateAfterDays', { credential: { type: 'secret' as const, lifetimeInDays: 90, rotateAfterDays: 60 } as never }, 'credential.rotateAfterDays: got 60; expected no rotateAfterDays: secrets now rotate in two overlapping slots'],
       ['a malformed Key Vault id', { credential: { type: 'secret' as const, keyVaultId: 'kv-audit' } }, 'credential.keyVaultId: got "kv-audit"; expected an ARM id'],
       ['a GitHub subject with a wildcard', { credential: { type: 'federated' as const, federated: [{ name: 'gh', subject: 'repo:contoso/*:pull_request' }] } }, 'credential.federated[0].subject: got "repo:contoso/*:pull_request"; expected a GitHub subject'],
       ['duplicate issuer and subject', { credential: { type: 'federated' as const, federated: [{ name: 'a', subject: 'repo:o/r:pull_request' }, { name: 'b', subject: 'repo:o/r:pull_request' }] } }, 'credential.federated[1].subject: got "repo:o/r:pull_request"; expected an issuer and subject pair not used'],

@@ -180,7 +180,7 @@ describe('configuration', () => {
     test('a secret lifetime above the maximum', () => {
       const c = base();
       env(c).readerApp = { credential: { type: 'secret', lifetimeInDays: 730 } };
-      expectProblem(c, 'readerApp.credential.lifetimeInDays: got 730; expected an integer from 1 to 365');
+      expectProblem(c, 'readerApp.credential.lifetimeInDays: got 730; expected an integer from 2 to 365');
     });
     test('a tenant key that cannot name resources', () => {
       const c = base();

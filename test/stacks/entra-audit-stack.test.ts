@@ -52,8 +52,24 @@ describe('EntraAuditStack', () => {
     expect(JSON.stringify(json.terraform)).not.toContain('use_microsoft_graph');
   });
 
-  test('the time provider only with a rotating secret', () => {
-    expect(synth(planOf({ readerApp: { credential: { type: 'secret' } } })).provider?.time).toEqual([{}]);
+  test('the time provider with a rotating secret, even without a new workspace', () => {
+    expect(synth(planOf({ logAnalytics: { enabled: false }, alerts: { enabled: false }, readerApp: { credential: { type: 'secret' } } })).provider?.time).toEqual([{}]);
+  });
+
+  test('secret slots are output without their values, with the newest slot by start date', () => {
+    const json = synth(planOf({ readerApp: { credential: { type: 'secret', keyVaultId: '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-audit' } } }));
+    const slots = json.output?.reader_secret_slots.value as Record<string, Record<string, string>>;
+    expect(Object.keys(slots)).toEqual(['a', 'b']);
+    expect(slots.a).toEqual({
+      key_id: expect.stringMatching(/^\$\{azuread_application_password\.ReaderApp_Secret_\w+\.key_id\}$/),
+      start_date: expect.stringMatching(/^\$\{azuread_application_password\.ReaderApp_Secret_\w+\.start_date\}$/),
+      end_date: expect.stringMatching(/^\$\{azuread_application_password\.ReaderApp_Secret_\w+\.end_date\}$/),
+      key_vault_secret_name: 'entra-audit-reader-secret',
+    });
+    expect(slots.b.key_vault_secret_name).toBe('entra-audit-reader-secret-b');
+    expect(JSON.stringify(slots)).not.toContain('.value');
+    expect(json.output?.reader_secret_newest_slot.value).toMatch(/^\$\{\(timecmp\(azuread_application_password\.ReaderApp_SecretB_\w+\.start_date, azuread_application_password\.ReaderApp_Secret_\w+\.start_date\) == 1\) \? "b" : "a"\}$/);
+    expect(synth(planOf({})).output).not.toHaveProperty('reader_secret_slots');
   });
 
   test('the diagnostic settings wait for every destination', () => {
