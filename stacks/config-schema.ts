@@ -43,6 +43,11 @@ const tableRetention = strict({
 const protection = strict({
   lock: z.boolean().optional().describe('`CanNotDelete` management locks on the workspace, namespace and storage account. Default: the value of `production`.'),
   preventDestroy: z.boolean().optional().describe('`lifecycle.prevent_destroy` on the workspace, namespace and storage account. Default: the value of `production`.'),
+  lockSuspension: strict({
+    reason: nonEmpty.describe('Why the locks are off, at least 10 characters; shown by synth while the suspension lasts.'),
+  })
+    .optional()
+    .describe('Takes the delete locks off for one change that deletes or replaces something under them (a container, a hub, a lifecycle policy): the next apply removes the locks first, then makes the change. Remove the setting afterwards and apply again. Synth warns while it is set. Default: not suspended.'),
 });
 
 const logAnalytics = strict({

@@ -195,7 +195,14 @@ function planEnvironment(tenantKey: string, tenantId: string, environmentKey: st
 
   const names = derivedNames(tenantKey, tenantId, environmentKey, env.subscriptionId);
   const production = env.production ?? false;
-  const protection: AuditDataProtection = { lock: env.protection?.lock ?? production, preventDestroy: env.protection?.preventDestroy ?? production };
+  const protection: AuditDataProtection = {
+    lock: env.protection?.lock ?? production,
+    preventDestroy: env.protection?.preventDestroy ?? production,
+    ...(env.protection?.lockSuspension ? { lockSuspension: env.protection.lockSuspension } : {}),
+  };
+  if (env.protection?.lockSuspension && env.protection.lockSuspension.reason.trim().length < 10) {
+    add('protection.lockSuspension.reason', env.protection.lockSuspension.reason, 'a reason of at least 10 characters: it is shown at every synth while the locks are off');
+  }
   const tags = { ...toolkitTags(tenantKey, environmentKey), ...(env.tags ?? {}) };
   const resourceGroupName = env.resourceGroupName ?? names.resourceGroupName;
   // Resource group and container name rules: learn.microsoft.com azure-resource-manager/management/resource-name-rules

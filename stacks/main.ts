@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH, loadConfig } from './config';
+import { configWarnings } from './config-warnings';
 import { EntraAuditStack } from './entra-audit-stack';
 import { legacyStateProblems, withStatePath } from './state-paths';
 import { acquireLock, checkOwnership, claim, publish, removeStaleStaging, resolveOutdir, stagingDir, SynthOutputError, withdrawStacks } from './synth-output';
@@ -68,6 +69,7 @@ async function main(): Promise<number> {
     await checkpoint(state);
     const result = publish(staging, outdir);
     process.stdout.write(`Synthesized ${result.stacks.length} stack(s) from ${file} into ${shown}/stacks: ${result.stacks.join(', ')}\n`);
+    for (const warning of configWarnings(plans)) process.stderr.write(`Warning: ${warning}\n`);
     for (const name of result.orphaned) {
       process.stderr.write(
         `Warning: ${shown}/stacks/${name} belongs to no configured stack any more. Its cdk.tf.json was removed; its Terraform working files were kept. ` +

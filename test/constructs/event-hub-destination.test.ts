@@ -64,6 +64,13 @@ describe('EventHubDestination', () => {
     expect(resources(json, 'azurerm_eventhub_namespace_authorization_rule')[0]).toMatchObject({ namespace_name: 'evhns-siem', resource_group_name: 'rg-siem' });
   });
 
+  test('the namespace lock waits for the hub, its authorization rules and the consumer group', () => {
+    const json = synth({ protection: { lock: true } });
+    const lock = onlyResource(json, 'azurerm_management_lock') as { depends_on: string[] };
+    const children = ['azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group'].flatMap((type) => addresses(json, type).map((a) => `${type}.${a}`));
+    expect([...lock.depends_on].sort()).toEqual(children.sort());
+  });
+
   test('protection locks the namespace and prevents its destruction', () => {
     const json = synth({ protection: { lock: true, preventDestroy: true } });
     expect(onlyResource(json, 'azurerm_management_lock')).toMatchObject({ lock_level: 'CanNotDelete' });

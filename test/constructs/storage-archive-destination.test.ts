@@ -77,6 +77,21 @@ describe('StorageArchiveDestination', () => {
     expect(countOf(synth({ existingAccountId: EXISTING, accountName: undefined, manageLifecyclePolicy: false }), 'azurerm_storage_management_policy')).toBe(0);
   });
 
+  test('the lock waits for every child it protects, so removing it comes first in the apply that changes them', () => {
+    const json = synth({ protection: { lock: true }, immutability: { periodInDays: 180 } });
+    const lock = onlyResource(json, 'azurerm_management_lock') as { depends_on: string[] };
+    const children = ['azurerm_storage_container', 'azurerm_storage_container_immutability_policy', 'azurerm_storage_management_policy'].flatMap((type) => addresses(json, type).map((a) => `${type}.${a}`));
+    expect(children.length).toBeGreaterThanOrEqual(5);
+    expect([...lock.depends_on].sort()).toEqual(children.sort());
+    expect(lock.depends_on.some((d) => d.startsWith('azurerm_storage_account.'))).toBe(false);
+  });
+
+  test('a lock suspension declares no lock, keeping prevent_destroy', () => {
+    const json = synth({ protection: { lock: true, preventDestroy: true, lockSuspension: { reason: 'delete a container' } } });
+    expect(countOf(json, 'azurerm_management_lock')).toBe(0);
+    expect(onlyResource(json, 'azurerm_storage_account')).toMatchObject({ lifecycle: { prevent_destroy: true } });
+  });
+
   test('protection locks the account and prevents its destruction', () => {
     const json = synth({ protection: { lock: true, preventDestroy: true } });
     expect(onlyResource(json, 'azurerm_management_lock')).toMatchObject({ lock_level: 'CanNotDelete', scope: expect.stringContaining('azurerm_storage_account.') });
