@@ -7,8 +7,9 @@ export function findAuditRisks(stacks: readonly StackChanges[], rules: readonly 
   let order = 0;
   for (const rule of rules) {
     for (const stack of stacks) {
+      const context = { locks: stack.locks ?? [] };
       for (const change of stack.changes) {
-        for (const message of rule.check(change)) {
+        for (const message of rule.check(change, context)) {
           findings.push({
             finding: { ruleId: rule.id, ruleName: rule.name, severity: rule.severity, stack: stack.stack, address: change.address, message },
             order: order++,

@@ -73,6 +73,20 @@ export interface StackChanges {
    * The masking step masks them wherever they occur; never rendered.
    */
   readonly secrets: readonly string[];
+  /** CanNotDelete locks standing before the change, with what each protects. @default - none known */
+  readonly locks?: readonly DeleteLock[];
+}
+
+/** A CanNotDelete management lock and the resources whose delete it refuses (the locked resource and its children). */
+export interface DeleteLock {
+  /** The lock's address. */
+  readonly address: string;
+  /** The locked resource: its address, or its ARM id when it is not managed here. */
+  readonly parent: string;
+  /** Addresses of the resources the lock blocks from being deleted or replaced. */
+  readonly covers: readonly string[];
+  /** Whether this change removes the lock (then it goes first: the lock depends on what it protects). */
+  readonly removed: boolean;
 }
 
 export interface ChangeCounts {

@@ -14,8 +14,9 @@ export const FORCE_NEW_ARGUMENTS: Readonly<Record<string, readonly string[]>> = 
   // AZURERM internal/services/storage/storage_account_resource.go (the immutability_policy block and
   // infrastructure_encryption_enabled)
   azurerm_storage_account: ['immutability_policy', 'infrastructure_encryption_enabled'],
-  // AZURERM internal/services/eventhub/eventhub_resource.go (retention_description.cleanup_policy)
-  azurerm_eventhub: ['retention_description.cleanup_policy'],
+  // AZURERM internal/services/eventhub/eventhub_resource.go (name, namespace_id, retention_description.cleanup_policy;
+  // partition_count is not ForceNew: Update refuses any change unless the namespace is Premium)
+  azurerm_eventhub: ['name', 'namespace_id', 'retention_description.cleanup_policy'],
   // AZURERM internal/services/monitor/monitor_scheduled_query_rules_alert_v2_resource.go
   azurerm_monitor_scheduled_query_rules_alert_v2: ['name', 'scopes'],
   // AZURERM internal/services/resource/management_lock_resource.go: every argument

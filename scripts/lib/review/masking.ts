@@ -21,7 +21,7 @@
  */
 import { mirrorAt } from './attribute-diff';
 import type { AttributeChange, ResourceChange, SensitiveMirror, StackChanges } from './change-model';
-import { AUDIT_RISK_RULES, type AuditRiskRule, type Finding } from './rules';
+import { AUDIT_RISK_RULES, type AuditRiskRule, type Finding, type RuleContext } from './rules';
 import { MASKED, isObject, type Value, type ValueObject } from './values';
 
 /** Secrets shorter than this are masked as whole values and keys only, not inside other text. */
@@ -116,7 +116,14 @@ function maskChange(change: ResourceChange, mask: SecretMask): ResourceChange {
 
 /** The masked copy of one stack: no secret left in it, no sensitivity mirrors, no secrets list. */
 export function maskStack(stack: StackChanges, mask: SecretMask): StackChanges {
-  return { stack: stack.stack, source: stack.source, changes: stack.changes.map((c) => maskChange(c, mask)), notes: stack.notes, secrets: [] };
+  return {
+    stack: stack.stack,
+    source: stack.source,
+    changes: stack.changes.map((c) => maskChange(c, mask)),
+    notes: stack.notes,
+    secrets: [],
+    locks: stack.locks?.map((l) => ({ ...l, parent: mask.text(l.parent), address: mask.text(l.address), covers: l.covers.map((c) => mask.text(c)) })),
+  };
 }
 
 /**
@@ -132,7 +139,11 @@ export function maskFindings(
   rules: readonly AuditRiskRule[] = AUDIT_RISK_RULES,
 ): Finding[] {
   const maskedChange = new Map<string, ResourceChange>();
-  real.forEach((stack, i) => stack.changes.forEach((change, j) => maskedChange.set(`${stack.stack}\u0000${change.address}`, masked[i].changes[j])));
+  const maskedContext = new Map<string, RuleContext>();
+  real.forEach((stack, i) => {
+    maskedContext.set(stack.stack, { locks: masked[i].locks ?? [] });
+    stack.changes.forEach((change, j) => maskedChange.set(`${stack.stack}\u0000${change.address}`, masked[i].changes[j]));
+  });
   const groupOf = (f: Finding) => `${f.ruleId}\u0000${f.stack}\u0000${f.address}`;
   const sizes = new Map<string, number>();
   for (const f of findings) sizes.set(groupOf(f), (sizes.get(groupOf(f)) ?? 0) + 1);
@@ -143,7 +154,7 @@ export function maskFindings(
     const change = maskedChange.get(`${finding.stack}\u0000${finding.address}`);
     if (!rewritten.has(group)) {
       const rule = rules.find((r) => r.id === finding.ruleId);
-      const messages = rule && change ? rule.check(change) : undefined;
+      const messages = rule && change ? rule.check(change, maskedContext.get(finding.stack) ?? { locks: [] }) : undefined;
       rewritten.set(group, messages && messages.length === sizes.get(group) ? messages : undefined);
     }
     const index = used.get(group) ?? 0;

@@ -3,7 +3,8 @@
  * every secret the plan reveals (the masking step masks them before rendering).
  */
 import { applyMirrors, collectStrings, diffAttributes, hasTrue, sensitiveStrings } from './attribute-diff';
-import type { ChangeAction, ResourceChange, StackChanges } from './change-model';
+import type { ChangeAction, DeleteLock, ResourceChange, StackChanges } from './change-model';
+import { planLocks } from './delete-locks';
 import type { PlanJson, PlanResourceChange } from './plan-json';
 import { isObject, type ValueObject } from './values';
 
@@ -50,7 +51,16 @@ export function planToStackChanges(plan: PlanJson, stack: string): StackChanges 
   }
   const notes: string[] = [];
   if (plan.errored) notes.push('Terraform reported errors while planning: this plan is incomplete.');
-  return { stack, source: 'plan', changes, notes, secrets: [...secrets] };
+  return { stack, source: 'plan', changes, notes, secrets: [...secrets], locks: locksOfPlan(plan, changes) };
+}
+
+/** The CanNotDelete locks in the plan's prior state, from every managed resource (no-op ones included). */
+function locksOfPlan(plan: PlanJson, changes: readonly ResourceChange[]): DeleteLock[] {
+  const resources = plan.resource_changes
+    .filter((rc) => (rc.mode === undefined || rc.mode === 'managed') && !rc.deposed && isObject(rc.change.before))
+    .map((rc) => ({ address: rc.address, type: rc.type, values: rc.change.before as Record<string, unknown> }));
+  const removed = new Set(changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => c.address));
+  return planLocks(resources, removed);
 }
 
 function toResourceChange(rc: PlanResourceChange, secrets: Set<string>): ResourceChange | undefined {

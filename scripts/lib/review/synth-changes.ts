@@ -7,6 +7,7 @@
  */
 import { applyMirrors, collectStrings, diffAttributes, sensitiveStrings } from './attribute-diff';
 import type { ResourceChange, StackChanges } from './change-model';
+import { synthLocks } from './delete-locks';
 import { forceNewPaths } from './force-new';
 import { code } from './markdown-text';
 import type { TerraformJson } from './synth-output';
@@ -96,7 +97,9 @@ export function diffSynthStacks(stack: string, base: TerraformJson | undefined, 
   const notes: string[] = [];
   if (!base) notes.push(`Stack ${code(stack)} is new in this change.`);
   if (!head) notes.push(`Stack ${code(stack)} is removed by this change: all its resources would be destroyed.`);
-  return { stack, source: 'synth', changes, notes, secrets: synthSecrets([base, head], [...before.values(), ...after.values()]) };
+  const removed = new Set(changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => c.address));
+  const locks = synthLocks([...before.values()].map((r) => ({ address: r.address, type: r.type, values: r.config })), removed);
+  return { stack, source: 'synth', changes, notes, secrets: synthSecrets([base, head], [...before.values(), ...after.values()]), locks };
 }
 
 /** Compares every stack present in either output, in name order. */

@@ -13,11 +13,12 @@ import { EventHubRetentionReduced } from './event-hub-retention-reduced';
 import { GraphPermissionAdded } from './graph-permission-added';
 import { ImmutabilityWeakened } from './immutability-weakened';
 import { LifecycleDeleteSooner } from './lifecycle-delete-sooner';
+import { LockedParentChange } from './locked-parent-change';
 import { PreventDestroyRemoved } from './prevent-destroy-removed';
 import type { AuditRiskRule } from './rule';
 import { WorkspaceRetentionReduced } from './workspace-retention-reduced';
 
-export type { AuditRiskRule, Finding, Severity } from './rule';
+export type { AuditRiskRule, Finding, RuleContext, Severity } from './rule';
 export { SEVERITY_ORDER } from './rule';
 
 export const AUDIT_RISK_RULES: readonly AuditRiskRule[] = [
@@ -37,4 +38,5 @@ export const AUDIT_RISK_RULES: readonly AuditRiskRule[] = [
   CredentialLifetimeExtended,
   AlertSeverityLowered,
   AlertThresholdLoosened,
+  LockedParentChange,
 ];
