@@ -106,7 +106,8 @@ export function locator(doc: Document, lines: LineCounter): Locate {
     const value = node as Node | null | undefined;
     const keyNode = pair?.key as Node | undefined;
     let target: Node | null | undefined = value;
-    if (keyNode && (options.key || !found || value === null || value === undefined || isCollection(value))) target = keyNode;
+    const empty = value === null || value === undefined || (isScalar(value) && value.range?.[0] === value.range?.[1]);
+    if (keyNode && (options.key || !found || empty || isCollection(value))) target = keyNode;
     const offset = target?.range?.[0];
     if (offset === undefined) return undefined;
     const { line, col } = lines.linePos(offset);
