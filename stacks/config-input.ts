@@ -89,15 +89,11 @@ export interface ConfigSource {
 }
 
 /**
- * Parses configuration text (YAML; JSON is valid YAML) into plain data, or throws a
- * {@link ConfigError} listing the syntax problems, unknown tags, excess nesting or aliasing and
- * reserved keys, each at its line and column.
+ * Parses configuration text (YAML; JSON is valid YAML) into plain data, keeping the node positions
+ * so that later problems can name their line and column; or throws a {@link ConfigError} listing
+ * the syntax problems, unknown tags, excess nesting or aliasing and reserved keys, each at its line
+ * and column.
  */
-export function parseConfigText(text: string, file: string): unknown {
-  return parseConfigSource(text, file).raw;
-}
-
-/** {@link parseConfigText}, keeping the node positions so that later problems can name their line and column. */
 export function parseConfigSource(text: string, file: string): ConfigSource {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_CONFIG_BYTES) throw new ConfigError(file, [tooLarge(bytes, MAX_CONFIG_BYTES)]);
