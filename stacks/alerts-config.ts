@@ -245,3 +245,20 @@ export function alertRulesPropsFromConfig(config: AlertsConfig, common: AlertRul
     tags: common.tags ? { ...common.tags } : undefined,
   };
 }
+
+/** Settings of the `alerts:` section an `EntraAlertRules` problem can start with (its props mirror the section's keys). */
+const SECTION_SETTING = /^(?:existingActionGroupIds|actionGroups|overrides|disabled|customDetections)(?:\[\d+\]|\.[A-Za-z0-9_-]+)*/;
+
+/**
+ * The setting of the `alerts:` section a problem of `EntraAlertRules` is about, relative to the
+ * section (`overrides.mfa-fatigue.severity`, `customDetections[2].query`), read from the start of its
+ * `what` (the construct names the prop first); `''` for the section as a whole.
+ */
+export function alertProblemSetting(what: string, config: Pick<AlertsConfig, 'customDetections'>): string {
+  const custom = /^custom detection (\S+) /.exec(what);
+  if (custom) {
+    const index = config.customDetections.findIndex((c) => c.key === custom[1]);
+    return index >= 0 ? `customDetections[${index}].query` : 'customDetections';
+  }
+  return SECTION_SETTING.exec(what)?.[0] ?? '';
+}

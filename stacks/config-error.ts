@@ -1,3 +1,25 @@
+import type { Position } from './config-position';
+
+/**
+ * One problem with the configuration, before it is placed in the file: the setting it is about,
+ * and its message. The message starts with the setting path as the user wrote it (`tenants.contoso.
+ * environments.prod.location: got "West Europe"; expected …`); `path` is where it points, which can
+ * be more precise (an alert problem's message names the `alerts` section, its `path` the setting).
+ */
+export interface ConfigProblem {
+  /** The setting, as `joinPath` writes it; `''` for the file as a whole. */
+  readonly path: string;
+  /** Point at the key rather than the value: an unknown or misnamed key. */
+  readonly key?: boolean;
+  /** The rendered message. */
+  readonly text: string;
+}
+
+/** `file:line:column: message`, as compilers write it (editors and terminals open the file there); `message` alone without a position. */
+export function placed(file: string, position: Position | undefined, text: string): string {
+  return position ? `${file}:${position.line}:${position.col}: ${text}` : text;
+}
+
 /** At most this many problems are listed; the rest are counted. A binary file must not print thousands of lines. */
 export const MAX_LISTED_PROBLEMS = 50;
 /** Longest problem line; values in problems are already cut (see `show`), this bounds everything else. */

@@ -6,9 +6,10 @@
  * what to change; nothing here prints the file's content beyond a cut value.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, Stats } from 'node:fs';
-import { CST, LineCounter, parseDocument, Parser } from 'yaml';
+import { CST, LineCounter, parseDocument, Parser, YAMLError } from 'yaml';
 import { joinPath, show } from '../constructs/internal/validation';
-import { ConfigError } from './config-error';
+import { ConfigError, ConfigProblem, placed } from './config-error';
+import { Locate, locator } from './config-position';
 
 /** Largest configuration file read: the example is about 6 KB, so 1 MiB leaves room for many tenants and inline KQL. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -81,12 +82,19 @@ function decodeText(bytes: Buffer, file: string): string {
   }
 }
 
+/** Parsed configuration: the plain data, and where each setting is in the text. */
+export interface ConfigSource {
+  readonly raw: unknown;
+  readonly locate: Locate;
+}
+
 /**
- * Parses configuration text (YAML; JSON is valid YAML) into plain data, or throws a
- * {@link ConfigError} listing the syntax problems, unknown tags, excess nesting or aliasing and
- * reserved keys.
+ * Parses configuration text (YAML; JSON is valid YAML) into plain data, keeping the node positions
+ * so that later problems can name their line and column; or throws a {@link ConfigError} listing
+ * the syntax problems, unknown tags, excess nesting or aliasing and reserved keys, each at its line
+ * and column.
  */
-export function parseConfigText(text: string, file: string): unknown {
+export function parseConfigSource(text: string, file: string): ConfigSource {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_CONFIG_BYTES) throw new ConfigError(file, [tooLarge(bytes, MAX_CONFIG_BYTES)]);
   // The parser that builds the document recurses once per level and overflows the stack a few
@@ -97,19 +105,21 @@ export function parseConfigText(text: string, file: string): unknown {
   } catch (e) {
     throw parseFailure(e, file);
   }
-  if (deep) throw new ConfigError(file, [`nesting deeper than ${MAX_CONFIG_DEPTH} levels at line ${deep.line}, column ${deep.col}; the configuration needs at most 10: is this the right file?`]);
+  if (deep) throw new ConfigError(file, [placed(file, deep, `nesting deeper than ${MAX_CONFIG_DEPTH} levels; the configuration needs at most 10: is this the right file?`)]);
 
+  const lines = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, resolveKnownTags: false });
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, resolveKnownTags: false, lineCounter: lines });
   } catch (e) {
     throw parseFailure(e, file);
   }
-  const problems = doc.errors.map((e) => `YAML syntax (line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}): ${firstLine(e.message)}`);
+  const at = (e: YAMLError) => e.linePos?.[0];
+  const problems = doc.errors.map((e) => placed(file, at(e), `YAML syntax: ${firstLine(e.message)}`));
   for (const w of doc.warnings) {
     if (w.code !== 'TAG_RESOLVE_FAILED') continue;
     const tag = w.message.replace(/^Unresolved tag: /, '').split(' at line ')[0].replace(/^tag:yaml\.org,2002:/, '!!');
-    problems.push(`YAML tag (line ${w.linePos?.[0]?.line ?? '?'}, column ${w.linePos?.[0]?.col ?? '?'}): got ${show(tag)}; expected no tag, or one of ${CORE_TAGS.join(', ')}: remove the tag and write the value as plain YAML`);
+    problems.push(placed(file, at(w), `YAML tag: got ${show(tag)}; expected no tag, or one of ${CORE_TAGS.join(', ')}: remove the tag and write the value as plain YAML`));
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
 
@@ -119,9 +129,10 @@ export function parseConfigText(text: string, file: string): unknown {
   } catch (e) {
     throw parseFailure(e, file);
   }
+  const locate = locator(doc, lines);
   const shape = shapeProblems(raw);
-  if (shape.length > 0) throw new ConfigError(file, shape);
-  return raw;
+  if (shape.length > 0) throw new ConfigError(file, shape.map((p) => placed(file, locate(p.path, { key: p.key }), p.text)));
+  return { raw, locate };
 }
 
 function firstLine(message: string): string {
@@ -175,8 +186,8 @@ function deepestCollection(text: string): { line: number; col: number } | undefi
  * path of each, in document order. Iterative; a node shared through aliases is walked again only
  * when reached deeper than before, so the walk stays bounded by {@link MAX_CONFIG_DEPTH}.
  */
-function shapeProblems(raw: unknown): string[] {
-  const out: string[] = [];
+function shapeProblems(raw: unknown): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
   const seenAt = new Map<object, number>();
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: raw, path: '', depth: 0 }];
   while (stack.length > 0) {
@@ -186,7 +197,7 @@ function shapeProblems(raw: unknown): string[] {
     if (seen !== undefined && seen >= depth) continue;
     seenAt.set(value, depth);
     if (depth + 1 > MAX_CONFIG_DEPTH) {
-      out.push(`${path}: nesting deeper than ${MAX_CONFIG_DEPTH} levels (through YAML aliases); the configuration needs at most 10`);
+      out.push({ path, text: `${path}: nesting deeper than ${MAX_CONFIG_DEPTH} levels (through YAML aliases); the configuration needs at most 10` });
       return out;
     }
     const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]] as const);
@@ -194,7 +205,7 @@ function shapeProblems(raw: unknown): string[] {
     for (const [key, child] of entries) {
       const childPath = joinPath(path, key);
       if (typeof key === 'string' && RESERVED_KEYS.has(key)) {
-        if (seen === undefined) out.push(`${childPath}: got ${show(key)}; expected a name that is not a JavaScript object built-in (__proto__, constructor, prototype, toString, …): rename it`);
+        if (seen === undefined) out.push({ path: childPath, key: true, text: `${childPath}: got ${show(key)}; expected a name that is not a JavaScript object built-in (__proto__, constructor, prototype, toString, …): rename it` });
         continue;
       }
       children.push({ value: child, path: childPath, depth: depth + 1 });

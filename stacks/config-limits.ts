@@ -7,6 +7,7 @@ import { defaultStateFile } from './state-paths';
 import { MAX_STORAGE_ACCOUNT_TAG_NAME_CHARS, MAX_TAG_NAME_CHARS, tagProblems as azureTagProblems } from '../constructs/internal/tags';
 import { joinPath, Problem, renderProblem, show } from '../constructs/internal/validation';
 import type { StackPlan } from './config';
+import type { ConfigProblem } from './config-error';
 
 /** Tags the toolkit puts on every resource it creates; a configuration can't set or override them. */
 export function toolkitTags(tenantKey: string, environmentKey: string): Record<string, string> {
@@ -58,12 +59,12 @@ export function stateLocation(plan: Pick<StackPlan, 'id' | 'backend'>): string {
  * name must be unique across Azure"), and two stacks on one Terraform state (each plan would destroy
  * the other's resources). Each names both environments.
  */
-export function crossEnvironmentProblems(plans: readonly StackPlan[]): string[] {
-  const out: string[] = [];
+export function crossEnvironmentProblems(plans: readonly StackPlan[]): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
   const claims = new Map<string, string>();
   const claim = (key: string, path: string, got: unknown, expected: (other: string) => string) => {
     const other = claims.get(key);
-    if (other !== undefined) out.push(renderProblem({ path, got, expected: expected(other) }));
+    if (other !== undefined) out.push({ path, text: renderProblem({ path, got, expected: expected(other) }) });
     else claims.set(key, path);
   };
   for (const plan of plans) {

@@ -333,7 +333,7 @@ function didYouMean(value: string, candidates: readonly string[]): string {
 }
 
 /** The log category that fills `table`, or how to get the table into the workspace. */
-function howToRoute(table: string): string {
+export function howToRoute(table: string): string {
   const category = LOG_CATEGORIES.find((c) => c.table === table);
   if (category) return `route the Entra log category ${show(category.category)} to the workspace`;
   if (table === 'AzureActivity') {

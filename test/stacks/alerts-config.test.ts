@@ -1,7 +1,8 @@
 /** The `alerts:` configuration section: schema errors and the translation into EntraAlertRules props. */
 import { parse } from 'yaml';
 import { DETECTION_KEYS } from '../../constructs/entra-alert-rules/catalog';
-import { alertRulesPropsFromConfig, alertsConfigSchema } from '../../stacks/alerts-config';
+import { entraAlertRulesProblems } from '../../constructs/entra-alert-rules/entra-alert-rules';
+import { alertProblemSetting, alertRulesPropsFromConfig, alertsConfigSchema } from '../../stacks/alerts-config';
 
 const COMMON = {
   workspaceResourceId:
@@ -153,5 +154,40 @@ describe('alertRulesPropsFromConfig', () => {
     routedTables.push('SigninLogs');
     expect(props.routedTables).toEqual(['AuditLogs']);
     expect(DETECTION_KEYS.length).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe('alertProblemSetting: the setting of the alerts section a construct problem is about', () => {
+  test('each problem of EntraAlertRules maps to the setting its message names first', () => {
+    const config = alertsConfigSchema.parse({
+      customDetections: [
+        { key: 'payroll', displayName: 'Payroll', severity: 3, query: 'SigninLogs | where NoSuchColumn == 1' },
+        { key: 'long-look', displayName: 'Long', severity: 3, query: 'SigninLogs', windowDuration: 'P2D', failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 2 } },
+      ],
+    });
+    const props = {
+      ...alertRulesPropsFromConfig(config, COMMON),
+      existingActionGroupIds: ['not-an-id'],
+      actionGroups: [{ key: 'soc', shortName: 'much-too-long-name', emailReceivers: [{ name: 'm', emailAddress: 'not-an-address' }] }],
+      disabled: ['mfa-fatige'],
+      overrides: { 'mfa-fatigue': { severity: 9 as never } },
+    };
+    const mapped = entraAlertRulesProblems(props).map((p) => [p.code, alertProblemSetting(p.what, config)]);
+    expect(mapped).toEqual(
+      expect.arrayContaining([
+        ['InvalidActionGroupId', 'existingActionGroupIds[0]'],
+        ['UnknownDetection', 'disabled[0]'],
+        ['InvalidSeverity', 'overrides.mfa-fatigue.severity'],
+        ['InvalidQuery', 'customDetections[0].query'],
+        ['LookbackTooLong', 'customDetections[1]'],
+        ['InvalidShortName', 'actionGroups[0].shortName'],
+        ['InvalidEmailAddress', 'actionGroups[0].emailReceivers[0].emailAddress'],
+      ]),
+    );
+  });
+
+  test('a problem of the section as a whole maps to the section', () => {
+    expect(alertProblemSetting('namePrefix makes rule names longer than Azure allows', { customDetections: [] })).toBe('');
+    expect(alertProblemSetting('custom detection gone query line 1, column 1: x', { customDetections: [] })).toBe('customDetections');
   });
 });

@@ -106,11 +106,11 @@ describe('parsing YAML within bounds', () => {
   });
 
   test.each([
-    ['100,000-deep flow lists', `tenants: ${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'nesting deeper than 32 levels at line 1, column 41'],
-    ['100,000-deep flow maps', `${'{a: '.repeat(100_000)}1${'}'.repeat(100_000)}`, 'nesting deeper than 32 levels at line 1, column 129'],
-    ['an unclosed 100,000-deep flow list', '['.repeat(100_000), 'nesting deeper than 32 levels at line 1, column 33'],
-    ['a 100,000-deep block list on one line', `tenants:\n  ${'- '.repeat(100_000)}x\n`, 'nesting deeper than 32 levels at line 2, column 1'],
-    ['500 levels of indentation', Array.from({ length: 500 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n', 'nesting deeper than 32 levels at line 33, column 33'],
+    ['100,000-deep flow lists', `tenants: ${'['.repeat(100_000)}${']'.repeat(100_000)}`, '<config>:1:41: nesting deeper than 32 levels'],
+    ['100,000-deep flow maps', `${'{a: '.repeat(100_000)}1${'}'.repeat(100_000)}`, '<config>:1:129: nesting deeper than 32 levels'],
+    ['an unclosed 100,000-deep flow list', '['.repeat(100_000), '<config>:1:33: nesting deeper than 32 levels'],
+    ['a 100,000-deep block list on one line', `tenants:\n  ${'- '.repeat(100_000)}x\n`, '<config>:2:1: nesting deeper than 32 levels'],
+    ['500 levels of indentation', Array.from({ length: 500 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n', '<config>:33:33: nesting deeper than 32 levels'],
   ])('%s are refused with their line, not "Maximum call stack size exceeded"', (_name, text, message) => {
     expect(configError(() => parseConfig(text)).problems).toEqual([`${message}; the configuration needs at most 10: is this the right file?`]);
   });
@@ -120,7 +120,8 @@ describe('parsing YAML within bounds', () => {
     for (let i = 1; i < 5; i++) text += `x${i}: &x${i} ${'['.repeat(20)}*x${i - 1}${']'.repeat(20)}\n`;
     const [problem, ...rest] = configError(() => parseConfig(text)).problems;
     expect(rest).toEqual([]);
-    expect(problem).toBe(`x1${'[0]'.repeat(31)}: nesting deeper than 32 levels (through YAML aliases); the configuration needs at most 10`);
+    // The deepest list, reached through the alias *x0: in x0's text, on line 1.
+    expect(problem).toBe(`<config>:1:20: x1${'[0]'.repeat(31)}: nesting deeper than 32 levels (through YAML aliases); the configuration needs at most 10`);
   });
 
   test.each([
@@ -130,7 +131,7 @@ describe('parsing YAML within bounds', () => {
     ['a local tag', 'tags: { team: !foo secops }', '!foo', 23],
   ])('an unknown YAML tag (%s) is refused', (_name, line, tag, column) => {
     expect(configError(() => parseConfig(`${VALID}        ${line}\n`)).problems).toEqual([
-      `YAML tag (line 8, column ${column}): got "${tag}"; expected no tag, or one of !!str, !!int, !!float, !!bool, !!null, !!seq, !!map: remove the tag and write the value as plain YAML`,
+      `<config>:8:${column}: YAML tag: got "${tag}"; expected no tag, or one of !!str, !!int, !!float, !!bool, !!null, !!seq, !!map: remove the tag and write the value as plain YAML`,
     ]);
   });
 
@@ -147,12 +148,12 @@ describe('parsing YAML within bounds', () => {
 describe('keys that name JavaScript object built-ins', () => {
   const expected = 'expected a name that is not a JavaScript object built-in (__proto__, constructor, prototype, toString, …): rename it';
   test.each([
-    ['a tenant', VALID.replace('contoso:', '__proto__:'), 'tenants.__proto__: got "__proto__"'],
-    ['a tenant', VALID.replace('contoso:', 'constructor:'), 'tenants.constructor: got "constructor"'],
-    ['a tenant', VALID.replace('contoso:', 'prototype:'), 'tenants.prototype: got "prototype"'],
-    ['an environment', VALID.replace('dev:', 'toString:'), 'tenants.contoso.environments.toString: got "toString"'],
-    ['a tag', `${VALID}        tags: { hasOwnProperty: x }\n`, 'tenants.contoso.environments.dev.tags.hasOwnProperty: got "hasOwnProperty"'],
-    ['an alert parameter', `${VALID}        alerts: { overrides: { brute-force-single-account: { parameters: { __proto__: { failureThreshold: 1 } } } } }\n`, 'tenants.contoso.environments.dev.alerts.overrides.brute-force-single-account.parameters.__proto__: got "__proto__"'],
+    ['a tenant', VALID.replace('contoso:', '__proto__:'), '<config>:2:3: tenants.__proto__: got "__proto__"'],
+    ['a tenant', VALID.replace('contoso:', 'constructor:'), '<config>:2:3: tenants.constructor: got "constructor"'],
+    ['a tenant', VALID.replace('contoso:', 'prototype:'), '<config>:2:3: tenants.prototype: got "prototype"'],
+    ['an environment', VALID.replace('dev:', 'toString:'), '<config>:5:7: tenants.contoso.environments.toString: got "toString"'],
+    ['a tag', `${VALID}        tags: { hasOwnProperty: x }\n`, '<config>:8:17: tenants.contoso.environments.dev.tags.hasOwnProperty: got "hasOwnProperty"'],
+    ['an alert parameter', `${VALID}        alerts: { overrides: { brute-force-single-account: { parameters: { __proto__: { failureThreshold: 1 } } } } }\n`, '<config>:8:76: tenants.contoso.environments.dev.alerts.overrides.brute-force-single-account.parameters.__proto__: got "__proto__"'],
   ])('are refused as %s name: %s', (_where, text, message) => {
     expect(configError(() => parseConfig(text)).problems).toEqual([`${message}; ${expected}`]);
   });
@@ -174,12 +175,12 @@ describe('bounded messages', () => {
 
   test('a 500,000-character value is cut in the message, with its length', () => {
     const error = configError(() => parseConfig(VALID.replace('location: westeurope', `location: ${'x'.repeat(500_000)}`)));
-    expect(error.problems).toEqual([`tenants.contoso.environments.dev.location: got "${'x'.repeat(300)}"… (500000 characters, cut); expected an Azure region name such as westeurope`]);
+    expect(error.problems).toEqual([`<config>:7:19: tenants.contoso.environments.dev.location: got "${'x'.repeat(300)}"… (500000 characters, cut); expected an Azure region name such as westeurope`]);
   });
 
   test('a 1,000-character key is cut in the setting path', () => {
     const error = configError(() => parseConfig(VALID.replace('contoso:', `${'t'.repeat(1000)}:`)));
-    expect(error.problems[0]).toMatch(/^tenants\["t{80}"…\]: got "t{300}"… \(1000 characters, cut\); expected a tenant key/);
+    expect(error.problems[0]).toMatch(/^<config>:2:3: tenants\["t{80}"…\]: got "t{300}"… \(1000 characters, cut\); expected a tenant key/);
   });
 
   test('a long problem line is cut at 1000 characters', () => {
@@ -199,6 +200,6 @@ describe('bounded messages', () => {
   });
 
   test('the file name in a message is the one given', () => {
-    expect(configError(() => parseConfig('tenants: [', 'env/prod.yaml')).message).toMatch(/^env\/prod\.yaml: \d+ problem\(s\) in the configuration:\n  - YAML syntax/);
+    expect(configError(() => parseConfig('tenants: [', 'env/prod.yaml')).message).toMatch(/^env\/prod\.yaml: \d+ problem\(s\) in the configuration:\n  - env\/prod\.yaml:1:11: YAML syntax: /);
   });
 });

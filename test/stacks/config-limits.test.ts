@@ -27,13 +27,15 @@ function base(): Record<string, any> {
 }
 const env = (c: Record<string, any>, name = 'dev') => c.tenants.contoso.environments[name];
 
+/** The problems of a configuration without their `<config>:line:column: ` prefix, which every one of them must have. */
 function problemsOf(config: Record<string, any>): string[] {
   try {
     parseConfig(stringify(config));
     return [];
   } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of e.problems) expect(p).toMatch(/^<config>:\d+:\d+: /);
+    return e.problems.map((p) => p.replace(/^<config>:\d+:\d+: /, ''));
   }
 }
 
