@@ -1,7 +1,7 @@
 /** The pure modules behind `npm run verify`, one describe per file. */
 import { hubTargets, metricInterval, namespaceId } from '../../../scripts/lib/verify/checks/event-hub';
 import { buildArrivalQuery } from '../../../scripts/lib/verify/checks/log-analytics';
-import { dayPrefixes } from '../../../scripts/lib/verify/checks/storage';
+import { dayPrefixes, MAX_DAY_PREFIXES } from '../../../scripts/lib/verify/checks/storage';
 import { parseCliOptions } from '../../../scripts/lib/verify/cli-options';
 import { blobEndpointFor, resolveEndpoints } from '../../../scripts/lib/verify/clouds';
 import { createCredential } from '../../../scripts/lib/verify/credential';
@@ -195,9 +195,16 @@ describe('queries and listings', () => {
     );
     expect(() => buildArrivalQuery(['AuditLogs | take 1'])).toThrow('not a Log Analytics table name');
   });
-  test('storage day prefixes cover the window and the hour before it', () => {
-    expect(dayPrefixes('t', new Date('2026-03-01T00:30:00Z'), new Date('2026-03-01T01:30:00Z'))).toEqual(['tenantId=t/y=2026/m=02/d=28/', 'tenantId=t/y=2026/m=03/d=01/']);
-    expect(dayPrefixes('t', new Date('2026-03-01T10:00:00Z'), new Date('2026-03-02T09:00:00Z'))).toEqual(['tenantId=t/y=2026/m=03/d=01/', 'tenantId=t/y=2026/m=03/d=02/']);
+  test('storage day prefixes cover the window and the hour before it, newest day first', () => {
+    expect(dayPrefixes('t', new Date('2026-03-01T00:30:00Z'), new Date('2026-03-01T01:30:00Z'))).toEqual(['tenantId=t/y=2026/m=03/d=01/', 'tenantId=t/y=2026/m=02/d=28/']);
+    expect(dayPrefixes('t', new Date('2026-03-01T10:00:00Z'), new Date('2026-03-02T09:00:00Z'))).toEqual(['tenantId=t/y=2026/m=03/d=02/', 'tenantId=t/y=2026/m=03/d=01/']);
+  });
+  test('--since longer than the day-prefix guard keeps the newest days, not the oldest', () => {
+    const end = new Date('2026-03-01T12:00:00Z');
+    const prefixes = dayPrefixes('t', new Date(end.getTime() - 500 * 86_400_000), end);
+    expect(prefixes).toHaveLength(MAX_DAY_PREFIXES);
+    expect(prefixes[0]).toBe('tenantId=t/y=2026/m=03/d=01/');
+    expect(prefixes[MAX_DAY_PREFIXES - 1]).toBe('tenantId=t/y=2025/m=01/d=26/'); // 399 days before the end
   });
 });
 
