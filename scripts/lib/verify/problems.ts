@@ -26,7 +26,8 @@ export function toProblem(check: CheckKind | null, error: unknown, secrets: Secr
   if (own instanceof UnexpectedAnswerError) return problem('UnexpectedAnswer', own.message);
   if (own instanceof ResponseTooLargeError) return problem('ResponseTooLarge', own.message);
   const status = statusCodeOf(error);
-  const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+  // All of it, on one line: a sign-in error's reason (AADSTS...) comes after its first line.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
   if (status === 401 || status === 403) {
     const permission = check === null ? null : REQUIRED_PERMISSION[check];
     return problem(

@@ -74,19 +74,24 @@ const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)} s`;
 async function attemptWithin<T>(ms: number, operation: (signal: AbortSignal) => Promise<T>, onTimeout: () => DeadlineError): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let expired: DeadlineError | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = onTimeout();
-      controller.abort(error);
-      reject(error);
+      expired = onTimeout();
+      reject(expired);
+      controller.abort(expired);
     }, ms);
   });
   const attempt = operation(controller.signal);
   attempt.catch(() => undefined); // its rejection after the deadline is expected and ignored
   try {
     return await Promise.race([attempt, deadline]);
+  } catch (error) {
+    // Whatever the operation threw on being aborted, the cause is the deadline.
+    throw expired ?? error;
   } finally {
     clearTimeout(timer);
+    deadline.catch(() => undefined);
   }
 }
 
@@ -110,7 +115,7 @@ export async function withRetry<T>(name: string, operation: (signal: AbortSignal
       if (remaining <= 0) throw new DeadlineError('run', `${d.timeoutFlag} ran out before the request to ${name}; raise --timeout`);
       return await attemptWithin(Math.min(own, remaining), operation, () =>
         own <= remaining
-          ? new DeadlineError('request', `no answer to the request to ${name} within ${seconds(own)}; check the endpoint, network and proxy, then run again`)
+          ? new DeadlineError('request', `no answer to the request to ${name} within ${seconds(own)} (signing in included); check the endpoint flags, the network and any proxy, then run again`)
           : new DeadlineError('run', `${d.timeoutFlag} ran out while waiting for the answer to ${name}; raise --timeout`),
       );
     } catch (error) {

@@ -8,7 +8,7 @@ import type { CheckContext } from './context';
 import { formatDuration } from './duration';
 import type { Expectations } from './expectations';
 import type { Locations } from './outputs';
-import { toProblem } from './problems';
+import { RUN_TIMEOUT_CODE, toProblem } from './problems';
 import type { SecretRegistry } from './redact';
 import { type CheckKind, type CheckResult, type Destination, outcomeOf, type Problem, result, SCHEMA_VERSION, type VerifyReport } from './report';
 import { type Deadlines, QUERY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, type RetryContext } from './retry';
@@ -53,16 +53,20 @@ const CHECKS: ReadonlyArray<[CheckKind, (ctx: CheckContext) => Promise<CheckResu
 async function runChecks(ctx: CheckContext, secrets: SecretRegistry | readonly string[], skip: readonly CheckKind[]): Promise<{ checks: CheckResult[]; problems: Problem[] }> {
   const checks: CheckResult[] = [];
   const problems: Problem[] = [];
+  let outOfTime = false;
   for (const [kind, check] of CHECKS) {
-    if (skip.includes(kind)) {
-      const destination: Destination = kind === 'log-analytics' || kind === 'event-hub' || kind === 'storage' ? kind : 'tenant';
-      checks.push(result({ check: kind, destination, status: 'skipped', message: 'skipped (--skip)' }));
+    const destination: Destination = kind === 'log-analytics' || kind === 'event-hub' || kind === 'storage' ? kind : 'tenant';
+    if (skip.includes(kind) || outOfTime) {
+      checks.push(result({ check: kind, destination, status: 'skipped', message: outOfTime ? 'not run: --timeout ran out' : 'skipped (--skip)' }));
       continue;
     }
     try {
       checks.push(...(await check(ctx)));
     } catch (error) {
-      problems.push(toProblem(kind, error, secrets));
+      const problem = toProblem(kind, error, secrets);
+      problems.push(problem);
+      // Once --timeout has run out, the checks left would only fail the same way.
+      outOfTime = problem.code === RUN_TIMEOUT_CODE;
     }
   }
   return { checks, problems };

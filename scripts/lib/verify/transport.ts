@@ -147,6 +147,9 @@ export function send(options: TransportOptions, request: RawRequest): Promise<Ra
               else callback(null, chunk);
             },
           });
+          // Errors reach the consumer through its own listener; this one keeps an abandoned stream
+          // (its consumer gone after a deadline) from crashing the process.
+          streaming.on('error', () => undefined);
           res.pipe(streaming);
           streaming.on('end', cleanup);
           streaming.on('close', cleanup);
