@@ -138,7 +138,9 @@ export function send(options: TransportOptions, request: RawRequest): Promise<Ra
           new ResponseTooLargeError(service, limit, `${service} sent more than ${mib(limit)} from ${url.origin}; the rest was not read; ${notAzure}`);
         let received = 0;
         res.on('error', (e) => fail(e));
-        res.on('aborted', () => fail(new Error(`${service}: ${url.origin} closed the connection mid-answer`)));
+        res.on('close', () => {
+          if (!res.complete) fail(new Error(`${service}: ${url.origin} closed the connection mid-answer`));
+        });
         if (isStream) {
           streaming = new Transform({
             transform(chunk: Buffer, _encoding, callback) {
