@@ -36,7 +36,7 @@ export interface MainDeps {
   /** Tests running in-process trust their own CA through this. */
   readonly ca?: string;
   /** Every request's own deadline in milliseconds (tests: tens of ms). @default REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS for Logs queries */
-  readonly requestTimeoutMs?: number;
+  readonly requestTimeoutMs?: number | ((operation: string) => number);
   /** The largest answer read from a service (tests). @default MAX_RESPONSE_BYTES */
   readonly maxResponseBytes?: number;
 }
@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     const endpoints = resolveEndpoints(options.cloud, options.endpoints);
     // The transport's own timer is a backstop behind withRetry's deadlines (it cuts MSAL's token
     // requests, which carry their own abort signal); it never fires first.
-    const bounds = { ca: deps.ca, maxResponseBytes: deps.maxResponseBytes, backstopMs: Math.max(deps.requestTimeoutMs ?? Math.max(REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS), 0) + 5_000 };
+    const bounds = { ca: deps.ca, maxResponseBytes: deps.maxResponseBytes, backstopMs: (typeof deps.requestTimeoutMs === 'number' ? deps.requestTimeoutMs : Math.max(REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS)) + 5_000 };
     const tokenClient = coreHttpClient(transportFor(bounds, 'Microsoft Entra ID sign-in', '--authority-host, --credential'));
     const credential = recordingCredential(deps.credential ?? createCredential(options.credential, endpoints, deps.env, tokenClient), secrets);
     const clients = createClients({ credential, endpoints, storageConnectionString: deps.env.AZURE_STORAGE_CONNECTION_STRING, ...bounds });

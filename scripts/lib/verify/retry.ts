@@ -11,12 +11,12 @@ export const QUERY_TIMEOUT_MS = 195_000;
 export const MAX_RETRY_DELAY_MS = 60_000;
 
 /**
- * The deadlines of a run: each request has its own (`requestMs`, `queryMs` for Logs queries), and
+ * The deadlines of a run: each request has its own (REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS for Logs queries), and
  * none may run past the run's `--timeout` (`remainingMs` on the run's clock).
  */
 export interface Deadlines {
-  readonly requestMs: number;
-  readonly queryMs: number;
+  /** The own deadline of a request for `operation` (`query`: a Logs query). */
+  ownMs(operation: string, query: boolean): number;
   /** Milliseconds left before `--timeout`. */
   remainingMs(): number;
   /** How the run's limit was given, for messages: `--timeout PT10S`. */
@@ -110,7 +110,7 @@ export async function withRetry<T>(name: string, operation: (signal: AbortSignal
   for (let attempt = 1; ; attempt++) {
     try {
       if (!d) return await operation(new AbortController().signal);
-      const own = options.query ? d.queryMs : d.requestMs;
+      const own = d.ownMs(name, options.query === true);
       const remaining = d.remainingMs();
       if (remaining <= 0) throw new DeadlineError('run', `${d.timeoutFlag} ran out before the request to ${name}; raise --timeout`);
       return await attemptWithin(Math.min(own, remaining), operation, () =>

@@ -39,8 +39,11 @@ export interface RunEnvironment {
   readonly progress?: (line: string) => void;
   /** Strings that must never appear in the report (connection string, secrets from the environment, tokens sent). */
   readonly secrets?: SecretRegistry | readonly string[];
-  /** Every request's own deadline, instead of REQUEST_TIMEOUT_MS and QUERY_TIMEOUT_MS (tests use tens of milliseconds). */
-  readonly requestTimeoutMs?: number;
+  /**
+   * Every request's own deadline, instead of REQUEST_TIMEOUT_MS and QUERY_TIMEOUT_MS; a function
+   * gets the operation's name (tests cut the one request they make misbehave after tens of ms).
+   */
+  readonly requestTimeoutMs?: number | ((operation: string) => number);
 }
 
 const CHECKS: ReadonlyArray<[CheckKind, (ctx: CheckContext) => Promise<CheckResult[]>]> = [
@@ -89,8 +92,11 @@ export async function runVerification(input: {
   const startedAt = env.now();
   const deadline = startedAt.getTime() + settings.timeoutMs;
   const deadlines: Deadlines = {
-    requestMs: env.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
-    queryMs: env.requestTimeoutMs ?? QUERY_TIMEOUT_MS,
+    ownMs: (operation, query) => {
+      const injected = env.requestTimeoutMs;
+      if (injected === undefined) return query ? QUERY_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
+      return typeof injected === 'number' ? injected : injected(operation);
+    },
     remainingMs: () => deadline - env.now().getTime(),
     timeoutFlag: `--timeout ${settings.timeout ?? `${settings.timeoutMs} ms`}`,
   };

@@ -154,7 +154,7 @@ describe('retry', () => {
     expect(sleeps).toEqual([12_000, 30_000, 60_000]);
     expect(retryAfterMs(new HttpStatusError(429, { 'retry-after-ms': '1500' }, ''), new Date())).toBe(1500);
   });
-  const deadlines = (remaining: number, requestMs = 1_000): Deadlines => ({ requestMs, queryMs: requestMs * 2, remainingMs: () => remaining, timeoutFlag: '--timeout PT1M' });
+  const deadlines = (remaining: number, requestMs = 1_000): Deadlines => ({ ownMs: (_, query) => (query ? requestMs * 2 : requestMs), remainingMs: () => remaining, timeoutFlag: '--timeout PT1M' });
   const never = (signal: AbortSignal): Promise<string> => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
   test('an attempt past its own deadline is abandoned with a request DeadlineError, and its signal aborted', async () => {
     let aborted = false;

@@ -160,7 +160,7 @@ export async function runVerify(
   options: {
     args?: string[]; connectionString: string; ca: string; start: Date; format?: 'json' | 'table' | 'markdown'; isTTY?: boolean; injectCredential?: boolean;
     /** Every request's own deadline (tens of ms in the deadline tests). */
-    requestTimeoutMs?: number;
+    requestTimeoutMs?: number | ((operation: string) => number);
     maxResponseBytes?: number;
     /** More environment variables (a client secret for the real credential). */
     env?: Record<string, string>;
