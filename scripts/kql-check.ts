@@ -4,10 +4,17 @@
  * `file:line:col: message (code)` per problem.
  *
  * Exit status: 0 when every file is clean, 1 when any file has an error, 2 on usage errors (no
- * file given, unknown option, unreadable file).
+ * file given, unknown option, unreadable file, a file that is not a regular UTF-8 file or is
+ * larger than KQL_FILE_MAX_BYTES).
  */
-import { readFileSync } from 'fs';
-import { knownTables, validateKql } from '../constructs/internal/kql-validator';
+import { KQL_LIMITS, knownTables, validateKql } from '../constructs/internal/kql-validator';
+import { InputError, readInputFile } from './lib/io/read-input';
+
+/**
+ * Largest file read: eight times the per-query limit, so an over-long query is still reported
+ * with its position, while a file that is clearly not a query is not read at all.
+ */
+export const KQL_FILE_MAX_BYTES = 256 * 1024;
 
 const USAGE = `Usage: npm run --silent kql:check -- [--warnings] <file.kql>...
 
@@ -18,7 +25,13 @@ Options:
   --warnings   also report the service's warnings (they do not change the exit status)
   -h, --help   show this help
 
-Exit status: 0 all files clean, 1 an error in any file, 2 usage error (no files, unreadable file).
+Limits: a file is a regular UTF-8 file of at most ${KQL_FILE_MAX_BYTES / 1024} KiB (a UTF-8 BOM is fine); a query is at
+most ${KQL_LIMITS.maxQueryChars} characters with brackets nested at most ${KQL_LIMITS.maxNestingDepth} deep, one query statement (let
+statements before it are fine), no management command (.drop, .set, ...); checking one query stops
+after ${KQL_LIMITS.maxAnalysisMs / 1000} s; at most ${KQL_LIMITS.maxDiagnostics} problems are listed per file.
+
+Exit status: 0 all files clean, 1 an error in any file, 2 usage error (no files, unreadable file,
+not a regular file, too large, not UTF-8).
 Known tables: ${knownTables().join(', ')}.
 `;
 
@@ -63,7 +76,7 @@ export function runKqlCheck(args: readonly string[], io: KqlCheckIo): number {
     try {
       texts.set(file, io.readFile(file));
     } catch (e) {
-      io.err(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      io.err(e instanceof InputError ? e.message : `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       unreadable = true;
     }
   }
@@ -89,6 +102,6 @@ if (require.main === module) {
   process.exitCode = runKqlCheck(process.argv.slice(2), {
     out: (line) => process.stdout.write(line.endsWith('\n') ? line : `${line}\n`),
     err: (line) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`),
-    readFile: (path) => readFileSync(path, 'utf8'),
+    readFile: (path) => readInputFile(path, { maxBytes: KQL_FILE_MAX_BYTES, expected: 'a KQL query file' }),
   });
 }

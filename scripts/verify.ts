@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { main } from './lib/verify/main';
+import { redact } from './lib/verify/redact';
 
 const run = promisify(execFile);
 
@@ -24,11 +25,19 @@ main(process.argv.slice(2), {
   random: Math.random,
   randomId: randomUUID,
 }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => done(code),
   (error: unknown) => {
-    process.stderr.write(`verify: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    process.stderr.write(`verify: unexpected failure: ${redact(error instanceof Error ? error.message : String(error), [process.env.AZURE_CLIENT_SECRET ?? '', process.env.AZURE_STORAGE_CONNECTION_STRING ?? ''])}\n`);
+    done(2);
   },
 );
+
+/**
+ * Ends the process with `code` once the output is flushed. Every request is already cut off by
+ * its deadline; should a library still hold a socket or timer open, the process exits anyway a
+ * second later instead of outliving --timeout.
+ */
+function done(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 1_000).unref();
+}

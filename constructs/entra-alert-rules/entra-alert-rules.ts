@@ -574,6 +574,12 @@ function resolveRules(props: EntraAlertRulesProps, add: Add): ResolvedAlertRule[
   return out;
 }
 
+/** A query line as shown in an error: trimmed, at most 120 characters (a line can be kilobytes long). */
+function excerpt(line: string | undefined): string | undefined {
+  const text = line?.replace(/^\uFEFF/, '').trim();
+  return text !== undefined && text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
 function checkTables(who: string, tables: readonly string[], routed: ReadonlySet<string>, basic: ReadonlySet<string>, add: Add): void {
   for (const table of tables) {
     if (basic.has(table)) {
@@ -664,8 +670,9 @@ function resolveCustomRule(
     add('InvalidQuery', `${at}.query is empty`, custom.query, 'a KQL query');
   } else {
     const diagnostics = validateKql(custom.query);
+    const lines = custom.query.split(/\r\n|\r|\n/);
     for (const d of diagnostics) {
-      add('InvalidQuery', `${who} query line ${d.line}, column ${d.column}: ${d.message} (${d.code})`, custom.query.split('\n')[d.line - 1]?.trim(), 'KQL that the Kusto language service accepts against the known table schemas');
+      add('InvalidQuery', `${who} query line ${d.line}, column ${d.column}: ${d.message} (${d.code})`, excerpt(lines[d.line - 1]), 'KQL that the Kusto language service accepts against the known table schemas');
     }
     tables = referencedTables(custom.query);
     checkTables(who, tables, routed, basic, add);

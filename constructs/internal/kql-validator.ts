@@ -9,6 +9,13 @@
  * reference that binds to the `unknown` type (e.g. inside `table(someParameter)`, which the service
  * never checks) is reported as {@link UNKNOWN_TYPE_CODE}: write literal table names or `union A, B`.
  *
+ * Before the service sees a query, a linear pre-check refuses what the service must not be given
+ * (see {@link KQL_LIMITS}): text longer than `maxQueryChars`, brackets nested deeper than
+ * `maxNestingDepth` (the service's parser and binder take time quadratic in the nesting: 5,000 `(`
+ * took 10 s, 20,000 took 130 s), management commands (`.drop table T`, `.set T <| ...`: text
+ * starting with `.`) and several tabular expression statements separated by `;` (an alert runs
+ * one query; `let` and `set` statements before it are fine). A query refused there is not analysed.
+ *
  * Cost: about 1.5 s for the first query in a process (script load, global state, lazy
  * initialisation), then 10-15 ms per query. Everything is loaded lazily on the first call.
  *
@@ -19,6 +26,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { runInThisContext } from 'vm';
+import { PRECHECK_CODES, precheckKql } from './kql-precheck';
 
 /** One problem found in a query. Line and column are 1-based. */
 export interface KqlDiagnostic {
@@ -44,10 +52,49 @@ export interface ValidateKqlOptions {
    * @default false
    */
   readonly includeWarnings?: boolean;
+  /**
+   * Milliseconds the analysis may take (tests lower it).
+   * @default KQL_LIMITS.maxAnalysisMs
+   */
+  readonly maxAnalysisMs?: number;
 }
 
 /** Code of the diagnostic raised for a column reference whose type the service could not determine. */
 export const UNKNOWN_TYPE_CODE = 'KQLV001';
+/** The query is longer than {@link KQL_LIMITS}.maxQueryChars. */
+export const QUERY_TOO_LONG_CODE = PRECHECK_CODES.tooLong;
+/** The text is (or holds) a management command such as `.drop table T`. */
+export const MANAGEMENT_COMMAND_CODE = PRECHECK_CODES.managementCommand;
+/** The text holds more than one tabular expression statement. */
+export const SEVERAL_QUERIES_CODE = PRECHECK_CODES.severalQueries;
+/** Brackets are nested deeper than {@link KQL_LIMITS}.maxNestingDepth. */
+export const NESTING_TOO_DEEP_CODE = PRECHECK_CODES.nestingTooDeep;
+/** Stands for the problems beyond {@link KQL_LIMITS}.maxDiagnostics. */
+export const MORE_PROBLEMS_CODE = 'KQLV007';
+
+/**
+ * Bounds on what is given to the Kusto service. The largest catalog query is about 3,000
+ * characters (`constructs/entra-alert-rules/queries/*.kql`, rendered) and nests brackets 4 deep;
+ * the limits sit an order of magnitude above. Worst cases measured at these limits stay within
+ * seconds (see docs/security-verify-kql.md for the figures and the command).
+ */
+export const KQL_LIMITS = {
+  /** Characters (UTF-16 code units) in one query. */
+  maxQueryChars: 32_768,
+  /** Depth of nested `(`, `[` and `{` outside strings and comments. */
+  maxNestingDepth: 64,
+  /** Problems reported per query; the rest are counted in one last diagnostic. */
+  maxDiagnostics: 50,
+  /**
+   * Milliseconds the service may spend binding and diagnosing one query (it takes 10-15 ms for a
+   * catalog query once loaded; `let t1 = union t0, t0; let t2 = union t1, t1; ...` doubles with each
+   * line). Parsing cannot be interrupted: the size and nesting limits bound it.
+   */
+  maxAnalysisMs: 5_000,
+} as const;
+
+/** The analysis of a query ran out of {@link KQL_LIMITS}.maxAnalysisMs. */
+export const ANALYSIS_TIMEOUT_CODE = 'KQLV008';
 
 /** One table schema as stored in `log-table-schemas/<Table>.json`. */
 export interface LogTableSchema {
@@ -121,11 +168,15 @@ function loadRuntime(): KustoRuntime {
   return runtime;
 }
 
-/** Offsets of the start of every line, for offset → line:column. */
+/**
+ * Offsets of the start of every line, for offset → line:column. A line ends at `\n`, `\r\n` or a
+ * lone `\r`; a UTF-8 byte order mark at the start is not a column.
+ */
 function lineStarts(text: string): number[] {
-  const starts = [0];
+  const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\n') starts.push(i + 1);
+    const c = text[i];
+    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) starts.push(i + 1);
   }
   return starts;
 }
@@ -138,7 +189,41 @@ function position(starts: readonly number[], offset: number): { line: number; co
     if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
+  return { line: lo + 1, column: Math.max(0, offset - starts[lo]) + 1 };
+}
+
+type Analysis = { readonly code: Any; readonly timedOut: false } | { readonly code: undefined; readonly timedOut: true };
+
+let lastAnalysis: { readonly query: string; readonly maxAnalysisMs: number; readonly result: Analysis } | undefined;
+
+/**
+ * Parses and binds `query`, giving up on the binding and diagnostics after `maxAnalysisMs`.
+ * `KustoCode.ParseAndAnalyze` drops its cancellation token in this build (it passes a default one
+ * on to `KustoCode.Create`), so the steps are spelled out here with the token passed through; the
+ * binder checks it at every node. The last analysis is kept: validateKql and referencedTables on
+ * the same query analyse it once.
+ */
+function analyse(query: string, maxAnalysisMs: number = KQL_LIMITS.maxAnalysisMs): Analysis {
+  if (lastAnalysis?.query === query && lastAnalysis.maxAnalysisMs === maxAnalysisMs) return lastAnalysis.result;
+  const { Kusto, globals } = loadRuntime();
+  const deadline = Date.now() + maxAnalysisMs;
+  const token = new Kusto.Language.Utils.CancellationToken.$ctor1(() => Date.now() > deadline);
+  let result: Analysis;
+  try {
+    const options = globals.ParseOptions.WithAlwaysProduceEndTokens(true);
+    const g = globals.WithParseOptions(options);
+    const tokens = Kusto.Language.Parsing.TokenParser.ParseTokens(query, options);
+    const code = Kusto.Language.KustoCode.Create(query, g, tokens, Kusto.Language.KustoCode.GetTokenStarts(tokens), true, token);
+    // Diagnostics are computed lazily: compute them now, under the same deadline.
+    code.GetDiagnostics(token);
+    result = { code, timedOut: false };
+  } catch (error) {
+    // Bridge.NET exceptions render as `System.OperationCanceledException: The operation was canceled.`
+    if (!String(error).startsWith('System.OperationCanceledException')) throw error;
+    result = { code: undefined, timedOut: true };
+  }
+  lastAnalysis = { query, maxAnalysisMs, result };
+  return result;
 }
 
 /**
@@ -146,9 +231,21 @@ function position(starts: readonly number[], offset: number): { line: number; co
  * position (empty when the query is valid). Errors only, unless `includeWarnings` is set.
  */
 export function validateKql(query: string, options: ValidateKqlOptions = {}): KqlDiagnostic[] {
-  const { Kusto, Bridge, globals } = loadRuntime();
-  const code = Kusto.Language.KustoCode.ParseAndAnalyze(query, globals);
   const starts = lineStarts(query);
+  const refused = precheckKql(query, KQL_LIMITS);
+  if (refused.length > 0) {
+    return refused.map((p) => ({ ...position(starts, p.offset), code: p.code, severity: 'Error', message: p.message, offset: p.offset, length: p.length }));
+  }
+  const budget = options.maxAnalysisMs ?? KQL_LIMITS.maxAnalysisMs;
+  const analysis = analyse(query, budget);
+  if (analysis.timedOut) {
+    return [{
+      ...position(starts, 0), code: ANALYSIS_TIMEOUT_CODE, severity: 'Error', offset: 0, length: 0,
+      message: `Checking the query took longer than ${budget / 1000} s and was stopped; simplify it (e.g. let statements that each union the previous one twice grow exponentially)`,
+    }];
+  }
+  const { Kusto, Bridge } = loadRuntime();
+  const code = analysis.code;
   const out: KqlDiagnostic[] = [];
   const seen = new Set<string>();
   const push = (codeName: string, severity: string, message: string, offset: number, length: number) => {
@@ -186,7 +283,14 @@ export function validateKql(query: string, options: ValidateKqlOptions = {}): Kq
     null,
   );
 
-  return out.sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
+  out.sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
+  if (out.length <= KQL_LIMITS.maxDiagnostics) return out;
+  const next = out[KQL_LIMITS.maxDiagnostics] as KqlDiagnostic;
+  const more = out.length - KQL_LIMITS.maxDiagnostics;
+  return [
+    ...out.slice(0, KQL_LIMITS.maxDiagnostics),
+    { ...next, code: MORE_PROBLEMS_CODE, severity: 'Error', length: 0, message: `${more} more problem(s) from here on are not shown; fix the ones above first` },
+  ];
 }
 
 /**
@@ -194,8 +298,12 @@ export function validateKql(query: string, options: ValidateKqlOptions = {}): Kq
  * table references of the syntax tree, wherever they appear (union legs, joins, `let` bodies).
  */
 export function referencedTables(query: string): string[] {
-  const { Kusto, globals } = loadRuntime();
-  const code = Kusto.Language.KustoCode.ParseAndAnalyze(query, globals);
+  // A query the pre-check refuses is never analysed (validateKql reports why).
+  if (precheckKql(query, KQL_LIMITS).length > 0) return [];
+  const analysis = analyse(query);
+  if (analysis.timedOut) return [];
+  const { Kusto } = loadRuntime();
+  const code = analysis.code;
   const Syntax = Kusto.Language.Syntax;
   const Symbols = Kusto.Language.Symbols;
   const names = new Set<string>();

@@ -2,7 +2,7 @@
  * `kql:check` end to end, as a child process (`node --import tsx scripts/kql-check.ts`), on files
  * the project has never seen: exit 0 when clean, 1 on any error, 2 on usage errors.
  */
-import { spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -21,13 +21,18 @@ function kqlCheck(...args: string[]): Promise<Run> {
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
     child.stderr.on('data', (b) => (stderr += b));
+    // Bounded: a hang (a FIFO read without a writer) fails the test instead of stalling the suite.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('error', fail);
-    child.on('close', (status) => done({ status, stdout, stderr }));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stdout, stderr });
+    });
   });
 }
 
 let dir: string;
-const file = (name: string, text: string) => {
+const file = (name: string, text: string | Buffer) => {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -76,7 +81,7 @@ test('exits 2 without files, on an unreadable file and on an unknown option', as
   expect(none.status).toBe(2);
   expect(none.stderr).toMatch(/^kql-check: no file given\n\nUsage: npm run --silent kql:check -- /);
   expect(missing.status).toBe(2);
-  expect(missing.stderr).toBe(`${join(dir, 'does-not-exist.kql')}: cannot read: ENOENT\n`);
+  expect(missing.stderr).toBe(`${join(dir, 'does-not-exist.kql')}: cannot be read: no such file (ENOENT)\n`);
   expect(option.status).toBe(2);
   expect(option.stderr).toMatch(/^kql-check: unknown option --strict/);
 });
@@ -86,4 +91,47 @@ test('--help prints the usage and exits 0', async () => {
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('Exit status: 0 all files clean, 1 an error in any file, 2 usage error');
   expect(run.stdout).toContain('Known tables: AADManagedIdentitySignInLogs,');
+});
+
+test('a FIFO given as input is refused at once (exit 2), not read forever', async () => {
+  const fifo = join(dir, 'pipe.kql');
+  execFileSync('mkfifo', [fifo]);
+  const run = await kqlCheck(fifo);
+  expect(run).toEqual({ status: 2, stdout: '', stderr: `${fifo}: is a FIFO (named pipe); give a regular file; expected a KQL query file\n` });
+});
+
+test('a file over 256 KiB is refused (exit 2); UTF-16 too', async () => {
+  const big = file('big.kql', `SigninLogs | take 1\n${'// padding\n'.repeat(30_000)}`);
+  const utf16 = file('utf16.kql', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('AuditLogs', 'utf16le')]));
+  const run = await kqlCheck(big, utf16);
+  expect(run.status).toBe(2);
+  expect(run.stderr.split('\n')).toEqual([
+    expect.stringMatching(new RegExp(`^${big.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is [0-9,]+ bytes, over the limit of 256 KiB for this input`)),
+    expect.stringMatching(new RegExp(`^${utf16.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is UTF-16 text \\(byte-order mark FF FE, little-endian\\); save it as UTF-8`)),
+    '',
+  ]);
+});
+
+test('200 KB of junk, deep nesting, a management command and two queries: exit 1 with one line each, at once', async () => {
+  const junk = file('junk.kql', 'x y | ( '.repeat(25_000));
+  const deep = file('deep.kql', `print ${'('.repeat(20_000)}`);
+  const drop = file('drop.kql', '// cleanup\n.drop table SigninLogs\n');
+  const two = file('two.kql', 'SigninLogs | take 1;\nAuditLogs | take 1\n');
+  const started = Date.now();
+  const run = await kqlCheck(junk, deep, drop, two);
+  expect(Date.now() - started).toBeLessThan(20_000);
+  expect(run.status).toBe(1);
+  expect(run.stdout.trim().split('\n')).toEqual([
+    `${junk}:1:1: The query is 200000 characters long; the limit is 32768: shorten it, or split it into several detections (KQLV003)`,
+    `${deep}:1:71: Brackets are nested more than 64 deep here; flatten the query (move inner parts into let statements) (KQLV006)`,
+    `${drop}:2:1: '.drop' is a management command, not a query (text starting with '.' is a command such as .drop or .set): an alert rule runs one KQL query; remove the command (KQLV004)`,
+    `${two}:2:1: The text holds 2 query statements separated by ';' (the second starts here); an alert rule runs one query: keep one (let statements before it are fine) (KQLV005)`,
+  ]);
+});
+
+test('positions are right in a file with a UTF-8 BOM and lone CR line ends', async () => {
+  const cr = file('cr.kql', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('SigninLogs\r| where Foo == 1\r')]));
+  const run = await kqlCheck(cr);
+  expect(run.status).toBe(1);
+  expect(run.stdout).toBe(`${cr}:2:9: The name 'Foo' does not refer to any known column, table, variable or function. (KS142)\n`);
 });

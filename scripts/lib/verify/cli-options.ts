@@ -62,12 +62,14 @@ Timing:
   --since <ISO-8601 duration>     look-back window (default: PT1H), e.g. PT30M, PT6H, P1D
   --wait                          poll until everything has arrived (first routing can take hours, up to days;
                                   steady state minutes); a progress line is shown when stderr is a terminal
-  --timeout <ISO-8601 duration>   give up waiting after this long, exit 3 (default: PT30M); applies to --wait and --canary
+  --timeout <ISO-8601 duration>   bounds the whole run, every request included: give up after this long, exit 3
+                                  (default: PT30M)
   --poll-interval <duration>      time between polls (default: PT30S)
   --canary                        run the canary (needs the canary app: see docs/verification.md)
   --skip <check>[,<check>]        do not run these checks: diagnostic-settings, log-analytics, event-hub, storage
                                   (e.g. diagnostic-settings where the identity is a service principal, which
-                                  the microsoft.aadiam API does not support); repeatable
+                                  the microsoft.aadiam API does not support); repeatable; skipping every
+                                  check without --canary is an error (exit 2)
 
 Sign-in and endpoints:
   --credential <kind>             default | azure-cli | environment | managed-identity | workload-identity
@@ -86,14 +88,21 @@ Output:
   --markdown                      Markdown for a GitHub job summary
   -h, --help                      this help
 
+Bounds:
+  every request has its own deadline: 60 s (a Log Analytics query: 195 s, the service's 3-minute
+  query timeout plus 15 s), never past --timeout; a server that does not answer, or trickles its
+  answer, is cut off. A Retry-After is honoured up to 60 s, and never past --timeout. An answer is
+  read up to 16 MiB; an HTML page or a redirect is refused (nothing is followed), naming the flag to check.
+
 Exit codes:
   0  every expected category arrived in every destination (and the canary, with --canary)
   1  something is missing or stale
   2  configuration, authentication or permission error (the missing role or permission is named),
-     or an answer from Azure this tool cannot read
-  3  timeout (--wait or --canary) before everything arrived
+     an answer from Azure this tool cannot read, a request that got no answer in time, or nothing verified
+  3  --timeout ran out before everything arrived or was checked
 
-Tokens, keys, secrets and connection strings are never printed.
+Tokens, keys, secrets and connection strings are never printed: the access tokens sent, the client
+secret and the storage key are replaced wherever they appear, and token-shaped values by pattern.
 `;
 
 const ARGS = {
@@ -178,6 +187,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const skip = ((values.skip as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
   for (const s of skip) {
     if (!SKIPPABLE_CHECKS.includes(s as SkippableCheck)) problems.push(`--skip takes ${SKIPPABLE_CHECKS.join(', ')}, got ${JSON.stringify(s)}`);
+  }
+  if (values.canary !== true && SKIPPABLE_CHECKS.every((c) => skip.includes(c))) {
+    problems.push('--skip leaves nothing to verify (every check is skipped); skip fewer checks, or add --canary');
   }
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   for (const flag of ['workspace-id', 'tenant-id', 'canary-app-object-id']) {

@@ -6,10 +6,13 @@ import { blobEndpointFor, type ResolvedEndpoints } from './clouds';
 import { ConfigError } from './errors';
 import { createJsonClient, type JsonClient } from './json-client';
 import { armName, armSubscription } from './outputs';
+import { coreHttpClient, storageHttpClient, type TransportOptions } from './transport';
 
 /**
  * The Azure clients the checks use, built once per run. SDK-level retries are switched off
  * (`maxRetries: 0`, `maxTries: 1`): `withRetry` does the retrying, with a sleep tests can inject.
+ * Every client sends through the bounded transport (./transport.ts), one per service so that its
+ * refusals name the flag to check.
  */
 export interface VerifyClients {
   readonly armEndpoint: string;
@@ -30,24 +33,33 @@ export interface ClientOptions {
   readonly storageConnectionString?: string;
   /** Extra trusted CA (tests running in-process); the child-process test uses NODE_EXTRA_CA_CERTS instead. */
   readonly ca?: string;
+  /** The transport's response limit. @default MAX_RESPONSE_BYTES */
+  readonly maxResponseBytes?: number;
+  /** The transport's backstop per request (withRetry's deadlines come first). */
+  readonly backstopMs: number;
+}
+
+/** The transport settings of one service. */
+export function transportFor(options: Pick<ClientOptions, 'ca' | 'maxResponseBytes' | 'backstopMs'>, service: string, flag: string): TransportOptions {
+  return { service, check: `${flag} and --cloud`, ca: options.ca, maxResponseBytes: options.maxResponseBytes, backstopMs: options.backstopMs };
 }
 
 export function createClients(options: ClientOptions): VerifyClients {
-  const { credential, endpoints, ca } = options;
-  const tlsOptions = ca === undefined ? undefined : { ca };
+  const { credential, endpoints } = options;
+  const armTransport = transportFor(options, 'Azure Resource Manager', '--arm-endpoint');
   const logs = new LogsQueryClient(credential, {
     endpoint: endpoints.logsEndpoint,
     credentials: { scopes: [endpoints.logsScope] },
     retryOptions: { maxRetries: 0 },
-    tlsOptions,
+    httpClient: coreHttpClient(transportFor(options, 'Log Analytics', '--logs-endpoint')),
   });
   const metricsClients = new Map<string, MonitorClient>();
   let blobClient: BlobServiceClient | undefined;
   return {
     armEndpoint: endpoints.armEndpoint,
     graphEndpoint: endpoints.graphEndpoint,
-    arm: createJsonClient({ credential, scope: endpoints.armScope, service: 'Azure Resource Manager', ca }),
-    graph: createJsonClient({ credential, scope: endpoints.graphScope, service: 'Microsoft Graph', ca }),
+    arm: createJsonClient({ credential, scope: endpoints.armScope, transport: armTransport }),
+    graph: createJsonClient({ credential, scope: endpoints.graphScope, transport: transportFor(options, 'Microsoft Graph', '--graph-endpoint') }),
     logs,
     metrics(namespaceId) {
       const subscription = armSubscription(namespaceId) ?? '00000000-0000-0000-0000-000000000000';
@@ -58,7 +70,7 @@ export function createClients(options: ClientOptions): VerifyClients {
           $host: endpoints.armEndpoint,
           credentialScopes: [endpoints.armScope],
           retryOptions: { maxRetries: 0 },
-          tlsOptions,
+          httpClient: coreHttpClient(armTransport),
         });
         metricsClients.set(subscription, client);
       }
@@ -70,11 +82,15 @@ export function createClients(options: ClientOptions): VerifyClients {
     },
     blob(storageAccountId) {
       if (blobClient) return blobClient;
+      const pipeline = {
+        retryOptions: { maxTries: 1 },
+        httpClient: storageHttpClient(transportFor(options, 'Azure Storage', options.storageConnectionString ? 'AZURE_STORAGE_CONNECTION_STRING (its BlobEndpoint)' : '--blob-endpoint')),
+      };
       if (options.storageConnectionString) {
-        blobClient = BlobServiceClient.fromConnectionString(options.storageConnectionString, { retryOptions: { maxTries: 1 } });
+        blobClient = BlobServiceClient.fromConnectionString(options.storageConnectionString, pipeline);
       } else {
         if (!storageAccountId) throw new ConfigError('MissingLocation', 'the stack routes to storage but no storage account is known; pass --storage-account-id or set AZURE_STORAGE_CONNECTION_STRING');
-        blobClient = new BlobServiceClient(blobEndpointFor(endpoints, armName(storageAccountId)), credential, { retryOptions: { maxTries: 1 } });
+        blobClient = new BlobServiceClient(blobEndpointFor(endpoints, armName(storageAccountId)), credential, pipeline);
       }
       return blobClient;
     },

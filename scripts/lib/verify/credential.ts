@@ -6,6 +6,7 @@ import {
   type TokenCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
+import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { ResolvedEndpoints } from './clouds';
 
 /**
@@ -20,9 +21,13 @@ export type CredentialKind = 'default' | 'azure-cli' | 'environment' | 'managed-
 
 export const CREDENTIAL_KINDS: readonly CredentialKind[] = ['default', 'azure-cli', 'environment', 'managed-identity', 'workload-identity'];
 
-export function createCredential(kind: CredentialKind, endpoints: ResolvedEndpoints, env: Readonly<Record<string, string | undefined>>): TokenCredential {
+/**
+ * The credential of `kind`. `httpClient` (the bounded transport) carries its token requests, so
+ * they have a deadline, a size limit and no redirects like every other request.
+ */
+export function createCredential(kind: CredentialKind, endpoints: ResolvedEndpoints, env: Readonly<Record<string, string | undefined>>, httpClient?: HttpClient): TokenCredential {
   // A custom authority (private cloud, test server) cannot answer MSAL's instance discovery.
-  const authority = { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: endpoints.customAuthority };
+  const authority = { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: endpoints.customAuthority, httpClient };
   switch (kind) {
     case 'default':
       return new DefaultAzureCredential({ ...authority, managedIdentityClientId: env.AZURE_CLIENT_ID });
@@ -31,7 +36,7 @@ export function createCredential(kind: CredentialKind, endpoints: ResolvedEndpoi
     case 'environment':
       return new EnvironmentCredential(authority);
     case 'managed-identity':
-      return env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
+      return env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID, httpClient }) : new ManagedIdentityCredential({ httpClient });
     case 'workload-identity':
       return new WorkloadIdentityCredential({
         ...authority,

@@ -65,3 +65,56 @@ export function headerOf(error: unknown, name: string): string | undefined {
   const headers = (error as { response?: { headers?: { get?: (n: string) => string | undefined } } }).response?.headers;
   return typeof headers?.get === 'function' ? headers.get(name) ?? undefined : undefined;
 }
+
+/**
+ * An answer that cannot come from the Azure API the tool meant to call: an HTML page (a proxy,
+ * a captive portal, a sign-in page) or a redirect. Nothing is followed.
+ */
+export class UnexpectedAnswerError extends Error {
+  constructor(
+    readonly service: string,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnexpectedAnswerError';
+  }
+}
+
+/** An answer larger than the response limit; the rest was not read. */
+export class ResponseTooLargeError extends Error {
+  constructor(
+    readonly service: string,
+    readonly limitBytes: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+/**
+ * A request cut off by a deadline: its own (`request`, exit 2: the service did not answer) or the
+ * run's `--timeout` (`run`, exit 3, like any other timeout).
+ */
+export class DeadlineError extends Error {
+  constructor(
+    readonly kind: 'request' | 'run',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeadlineError';
+  }
+}
+
+/** The first of our own errors in `error`, its `cause` chain or the `errors` of an AggregateError (credential chains wrap them). */
+export function ownErrorIn(error: unknown, depth = 0): Error | undefined {
+  if (depth > 5 || typeof error !== 'object' || error === null) return undefined;
+  if (error instanceof DeadlineError || error instanceof UnexpectedAnswerError || error instanceof ResponseTooLargeError) return error;
+  const nested = [(error as { cause?: unknown }).cause, ...(Array.isArray((error as { errors?: unknown }).errors) ? ((error as { errors: unknown[] }).errors) : [])];
+  for (const inner of nested) {
+    const found = ownErrorIn(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}

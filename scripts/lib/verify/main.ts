@@ -1,18 +1,21 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { HELP, type OutputFormat, parseCliOptions } from './cli-options';
-import { createClients } from './clients';
+import { createClients, transportFor } from './clients';
 import { resolveEndpoints } from './clouds';
 import { createCredential } from './credential';
 import { ConfigError } from './errors';
 import { readExpectations } from './expectations';
 import { applyOverrides, type ExecFile, type Locations, parseOutputs, readTerraformOutputs } from './outputs';
 import { toProblem } from './problems';
+import { connectionStringSecrets, recordingCredential, redact, redactDeep, SecretRegistry } from './redact';
 import { renderJson } from './render/json';
 import { renderMarkdown } from './render/markdown';
 import { renderTable } from './render/table';
 import { outcomeOf, type Problem, SCHEMA_VERSION, type VerifyReport } from './report';
+import { QUERY_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './retry';
 import { runVerification } from './run';
+import { coreHttpClient } from './transport';
 
 /** Everything `main` touches outside itself; `scripts/verify.ts` passes the real ones, tests fakes. */
 export interface MainDeps {
@@ -32,12 +35,18 @@ export interface MainDeps {
   readonly credential?: TokenCredential;
   /** Tests running in-process trust their own CA through this. */
   readonly ca?: string;
+  /** Every request's own deadline in milliseconds (tests: tens of ms). @default REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS for Logs queries */
+  readonly requestTimeoutMs?: number | ((operation: string) => number);
+  /** The largest answer read from a service (tests). @default MAX_RESPONSE_BYTES */
+  readonly maxResponseBytes?: number;
 }
 
-const SECRET_VARIABLES = ['AZURE_STORAGE_CONNECTION_STRING', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'];
+const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'];
 
-function render(report: VerifyReport, format: OutputFormat): string {
-  return format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report) : renderTable(report);
+/** Renders the report after redacting every string in it: the one place output is produced. */
+function render(report: VerifyReport, format: OutputFormat, secrets: SecretRegistry): string {
+  const safe = redactDeep(report, secrets);
+  return format === 'json' ? renderJson(safe) : format === 'markdown' ? renderMarkdown(safe) : renderTable(safe);
 }
 
 function errorReport(stack: string, since: string, problems: Problem[], now: Date): VerifyReport {
@@ -50,13 +59,14 @@ function errorReport(stack: string, since: string, problems: Problem[], now: Dat
 
 /** The whole command; returns the exit code. */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
-  const secrets = SECRET_VARIABLES.map((v) => deps.env[v]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  // What the tool holds: secrets from the environment now, every access token as it is issued.
+  const secrets = new SecretRegistry([...SECRET_VARIABLES.map((v) => deps.env[v]), ...connectionStringSecrets(deps.env.AZURE_STORAGE_CONNECTION_STRING)]);
   const fallbackFormat: OutputFormat = argv.includes('--json') ? 'json' : argv.includes('--markdown') ? 'markdown' : 'table';
   let options;
   try {
     options = parseCliOptions(argv);
   } catch (error) {
-    deps.stdout(render(errorReport('', 'PT1H', [toProblem(null, error, secrets)], deps.now()), fallbackFormat));
+    deps.stdout(render(errorReport('', 'PT1H', [toProblem(null, error, secrets)], deps.now()), fallbackFormat, secrets));
     return 2;
   }
   if (options.help) {
@@ -89,25 +99,29 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     }
     locations = applyOverrides(locations, options.overrides);
     const endpoints = resolveEndpoints(options.cloud, options.endpoints);
-    const credential = deps.credential ?? createCredential(options.credential, endpoints, deps.env);
-    const clients = createClients({ credential, endpoints, storageConnectionString: deps.env.AZURE_STORAGE_CONNECTION_STRING, ca: deps.ca });
+    // The transport's own timer is a backstop behind withRetry's deadlines (it cuts MSAL's token
+    // requests, which carry their own abort signal); it never fires first.
+    const bounds = { ca: deps.ca, maxResponseBytes: deps.maxResponseBytes, backstopMs: (typeof deps.requestTimeoutMs === 'number' ? deps.requestTimeoutMs : Math.max(REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS)) + 5_000 };
+    const tokenClient = coreHttpClient(transportFor(bounds, 'Microsoft Entra ID sign-in', '--authority-host, --credential'));
+    const credential = recordingCredential(deps.credential ?? createCredential(options.credential, endpoints, deps.env, tokenClient), secrets);
+    const clients = createClients({ credential, endpoints, storageConnectionString: deps.env.AZURE_STORAGE_CONNECTION_STRING, ...bounds });
     report = await runVerification({
       settings: {
         stack: options.stack, since: options.since, sinceMs: options.sinceMs, wait: options.wait,
-        timeoutMs: options.timeoutMs, pollIntervalMs: options.pollIntervalMs, canary: options.canary, skip: options.skip,
+        timeoutMs: options.timeoutMs, timeout: options.timeout, pollIntervalMs: options.pollIntervalMs, canary: options.canary, skip: options.skip,
       },
       expectations,
       locations,
       clients,
       env: {
-        now: deps.now, sleep: deps.sleep, random: deps.random, randomId: deps.randomId, secrets,
-        progress: deps.isTTY ? (line) => deps.stderr(`\r\x1b[2K${line}`) : undefined,
+        now: deps.now, sleep: deps.sleep, random: deps.random, randomId: deps.randomId, secrets, requestTimeoutMs: deps.requestTimeoutMs,
+        progress: deps.isTTY ? (line) => deps.stderr(`\r\x1b[2K${redact(line, secrets)}`) : undefined,
       },
     });
     if (deps.isTTY && (options.wait || options.canary)) deps.stderr('\r\x1b[2K');
   } catch (error) {
     report = errorReport(options.stack, options.since, [toProblem(null, error, secrets)], deps.now());
   }
-  deps.stdout(render(report, options.format));
+  deps.stdout(render(report, options.format, secrets));
   return report.exitCode;
 }

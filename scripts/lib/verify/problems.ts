@@ -1,32 +1,42 @@
-import { ConfigError, MalformedResponseError, PermissionError, statusCodeOf } from './errors';
+import { ConfigError, DeadlineError, MalformedResponseError, ownErrorIn, PermissionError, ResponseTooLargeError, statusCodeOf, UnexpectedAnswerError } from './errors';
 import { REQUIRED_PERMISSION } from './permissions';
-import { redact } from './redact';
+import { redact, type SecretRegistry } from './redact';
 import type { CheckKind, Problem } from './report';
 
+/** A problem message is cut here (after redaction): a server can echo a whole page into an error. */
+export const MAX_MESSAGE_CHARS = 1_000;
+
+/** Problem code of a request cut off by `--timeout`: such a run ends like any timeout (exit 3). */
+export const RUN_TIMEOUT_CODE = 'Timeout';
+
+function cut(text: string): string {
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}… (${text.length - MAX_MESSAGE_CHARS} more characters not shown)` : text;
+}
+
 /** Turns anything a check threw into a report problem (exit code 2), naming the missing permission on 401/403. */
-export function toProblem(check: CheckKind | null, error: unknown, secrets: readonly string[] = []): Problem {
-  const text = (m: string): string => redact(m, secrets);
-  if (error instanceof ConfigError) return { code: error.code, check, message: text(error.message), requiredPermission: null };
-  if (error instanceof PermissionError) {
-    return { code: 'PermissionDenied', check, message: text(error.message), requiredPermission: error.requiredPermission };
-  }
-  if (error instanceof MalformedResponseError) return { code: 'MalformedResponse', check, message: text(error.message), requiredPermission: null };
+export function toProblem(check: CheckKind | null, error: unknown, secrets: SecretRegistry | readonly string[] = []): Problem {
+  const text = (m: string): string => cut(redact(m, secrets));
+  const problem = (code: string, message: string, requiredPermission: string | null = null): Problem => ({ code, check, message: text(message), requiredPermission });
+  if (error instanceof ConfigError) return problem(error.code, error.message);
+  if (error instanceof PermissionError) return problem('PermissionDenied', error.message, error.requiredPermission);
+  if (error instanceof MalformedResponseError) return problem('MalformedResponse', error.message);
+  // Our transport's and withRetry's errors, also when an SDK or a credential chain wrapped them.
+  const own = ownErrorIn(error);
+  if (own instanceof DeadlineError) return problem(own.kind === 'run' ? RUN_TIMEOUT_CODE : 'RequestTimeout', own.message);
+  if (own instanceof UnexpectedAnswerError) return problem('UnexpectedAnswer', own.message);
+  if (own instanceof ResponseTooLargeError) return problem('ResponseTooLarge', own.message);
   const status = statusCodeOf(error);
-  const message = text(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+  // All of it, on one line: a sign-in error's reason (AADSTS...) comes after its first line.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
   if (status === 401 || status === 403) {
     const permission = check === null ? null : REQUIRED_PERMISSION[check];
-    return {
-      code: status === 401 ? 'AuthenticationFailed' : 'PermissionDenied',
-      check,
-      message: `${status === 401 ? 'not authenticated' : 'permission denied'} (${status}): ${message}${permission ? `; the verifying identity needs ${permission}` : ''}`,
-      requiredPermission: permission,
-    };
+    return problem(
+      status === 401 ? 'AuthenticationFailed' : 'PermissionDenied',
+      `${status === 401 ? 'not authenticated' : 'permission denied'} (${status}): ${message}${permission ? `; the verifying identity needs ${permission}` : ''}`,
+      permission,
+    );
   }
-  if (error instanceof Error && error.name === 'CredentialUnavailableError') {
-    return { code: 'CredentialUnavailable', check, message: `no credential available: ${message}; choose one with --credential`, requiredPermission: null };
-  }
-  if (error instanceof Error && error.name === 'AuthenticationError') {
-    return { code: 'AuthenticationFailed', check, message: `sign-in failed: ${message}`, requiredPermission: null };
-  }
-  return { code: 'RequestFailed', check, message: status ? `${message} (HTTP ${status})` : message, requiredPermission: null };
+  if (error instanceof Error && error.name === 'CredentialUnavailableError') return problem('CredentialUnavailable', `no credential available: ${message}; choose one with --credential`);
+  if (error instanceof Error && error.name === 'AuthenticationError') return problem('AuthenticationFailed', `sign-in failed: ${message}`);
+  return problem('RequestFailed', status ? `${message} (HTTP ${status})` : message);
 }

@@ -33,7 +33,11 @@ export interface CheckResult {
 
 /** Why the command could not verify something (exit code 2). */
 export interface Problem {
-  /** `ConfigError` codes, `PermissionDenied`, `AuthenticationFailed`, `MalformedResponse`, `RequestFailed`. */
+  /**
+   * `ConfigError` codes, `PermissionDenied`, `AuthenticationFailed`, `MalformedResponse`, `RequestFailed`,
+   * `RequestTimeout` (a request's own deadline), `Timeout` (`--timeout` ran out: exit 3),
+   * `UnexpectedAnswer` (HTML or a redirect), `ResponseTooLarge`, `NothingVerified`.
+   */
   readonly code: string;
   readonly check: CheckKind | null;
   readonly message: string;
@@ -85,10 +89,13 @@ export function result(
   };
 }
 
-/** 2 beats 3 beats 1: an unverifiable run says so before it says anything is missing. */
+/**
+ * 2 beats 3 beats 1: an unverifiable run says so before it says anything is missing. A problem
+ * with code `Timeout` (a request cut off by `--timeout`) counts as a timeout, not an error.
+ */
 export function outcomeOf(checks: readonly CheckResult[], problems: readonly Problem[], timedOut: boolean): { outcome: Outcome; exitCode: 0 | 1 | 2 | 3 } {
-  if (problems.length > 0 || checks.some((c) => c.status === 'error')) return { outcome: 'error', exitCode: 2 };
-  if (timedOut) return { outcome: 'timeout', exitCode: 3 };
+  if (problems.some((p) => p.code !== 'Timeout') || checks.some((c) => c.status === 'error')) return { outcome: 'error', exitCode: 2 };
+  if (timedOut || problems.length > 0) return { outcome: 'timeout', exitCode: 3 };
   if (checks.some((c) => c.status === 'fail')) return { outcome: 'failed', exitCode: 1 };
   return { outcome: 'passed', exitCode: 0 };
 }

@@ -8,9 +8,10 @@ import type { CheckContext } from './context';
 import { formatDuration } from './duration';
 import type { Expectations } from './expectations';
 import type { Locations } from './outputs';
-import { toProblem } from './problems';
+import { RUN_TIMEOUT_CODE, toProblem } from './problems';
+import type { SecretRegistry } from './redact';
 import { type CheckKind, type CheckResult, type Destination, outcomeOf, type Problem, result, SCHEMA_VERSION, type VerifyReport } from './report';
-import type { RetryContext } from './retry';
+import { type Deadlines, QUERY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, type RetryContext } from './retry';
 
 export interface RunSettings {
   readonly stack: string;
@@ -18,7 +19,10 @@ export interface RunSettings {
   readonly since: string;
   readonly sinceMs: number;
   readonly wait: boolean;
+  /** `--timeout`: bounds the whole run, every request included. */
   readonly timeoutMs: number;
+  /** `--timeout` as given, for messages. @default the duration in milliseconds */
+  readonly timeout?: string;
   readonly pollIntervalMs: number;
   readonly canary: boolean;
   /** Checks not to run; each gets one `skipped` line. @default [] */
@@ -33,8 +37,13 @@ export interface RunEnvironment {
   readonly randomId: () => string;
   /** Called with a one-line status while waiting; the CLI passes it only when stderr is a TTY. */
   readonly progress?: (line: string) => void;
-  /** Strings that must never appear in the report (connection string, secrets from the environment). */
-  readonly secrets?: readonly string[];
+  /** Strings that must never appear in the report (connection string, secrets from the environment, tokens sent). */
+  readonly secrets?: SecretRegistry | readonly string[];
+  /**
+   * Every request's own deadline, instead of REQUEST_TIMEOUT_MS and QUERY_TIMEOUT_MS; a function
+   * gets the operation's name (tests cut the one request they make misbehave after tens of ms).
+   */
+  readonly requestTimeoutMs?: number | ((operation: string) => number);
 }
 
 const CHECKS: ReadonlyArray<[CheckKind, (ctx: CheckContext) => Promise<CheckResult[]>]> = [
@@ -44,19 +53,23 @@ const CHECKS: ReadonlyArray<[CheckKind, (ctx: CheckContext) => Promise<CheckResu
   ['storage', checkStorage],
 ];
 
-async function runChecks(ctx: CheckContext, secrets: readonly string[], skip: readonly CheckKind[]): Promise<{ checks: CheckResult[]; problems: Problem[] }> {
+async function runChecks(ctx: CheckContext, secrets: SecretRegistry | readonly string[], skip: readonly CheckKind[]): Promise<{ checks: CheckResult[]; problems: Problem[] }> {
   const checks: CheckResult[] = [];
   const problems: Problem[] = [];
+  let outOfTime = false;
   for (const [kind, check] of CHECKS) {
-    if (skip.includes(kind)) {
-      const destination: Destination = kind === 'log-analytics' || kind === 'event-hub' || kind === 'storage' ? kind : 'tenant';
-      checks.push(result({ check: kind, destination, status: 'skipped', message: 'skipped (--skip)' }));
+    const destination: Destination = kind === 'log-analytics' || kind === 'event-hub' || kind === 'storage' ? kind : 'tenant';
+    if (skip.includes(kind) || outOfTime) {
+      checks.push(result({ check: kind, destination, status: 'skipped', message: outOfTime ? 'not run: --timeout ran out' : 'skipped (--skip)' }));
       continue;
     }
     try {
       checks.push(...(await check(ctx)));
     } catch (error) {
-      problems.push(toProblem(kind, error, secrets));
+      const problem = toProblem(kind, error, secrets);
+      problems.push(problem);
+      // Once --timeout has run out, the checks left would only fail the same way.
+      outOfTime = problem.code === RUN_TIMEOUT_CODE;
     }
   }
   return { checks, problems };
@@ -76,9 +89,18 @@ export async function runVerification(input: {
 }): Promise<VerifyReport> {
   const { settings, env } = input;
   const secrets = env.secrets ?? [];
-  const retry: RetryContext = { sleep: env.sleep, random: env.random, now: env.now };
   const startedAt = env.now();
   const deadline = startedAt.getTime() + settings.timeoutMs;
+  const deadlines: Deadlines = {
+    ownMs: (operation, query) => {
+      const injected = env.requestTimeoutMs;
+      if (injected === undefined) return query ? QUERY_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
+      return typeof injected === 'number' ? injected : injected(operation);
+    },
+    remainingMs: () => deadline - env.now().getTime(),
+    timeoutFlag: `--timeout ${settings.timeout ?? `${settings.timeoutMs} ms`}`,
+  };
+  const retry: RetryContext = { sleep: env.sleep, random: env.random, now: env.now, deadlines };
   const contextAt = (end: Date): CheckContext => ({
     stack: settings.stack,
     clients: input.clients,
@@ -120,7 +142,8 @@ export async function runVerification(input: {
     const canaryPending = canary?.pending.size ?? 0;
     if (regularPending === 0 && canaryPending === 0) break;
     const now = env.now().getTime();
-    if (now + settings.pollIntervalMs > deadline) {
+    // A poll at the deadline would have no time left for its requests: stop before it.
+    if (now + settings.pollIntervalMs >= deadline) {
       timedOut = true;
       break;
     }
@@ -135,6 +158,15 @@ export async function runVerification(input: {
   const end = env.now();
   const allChecks = canary ? [...checks, ...canaryResults(canary, end.getTime() - canary.changedAt.getTime())] : checks;
   const allProblems = [...canaryProblems, ...problems];
+  if (allProblems.length === 0 && allChecks.every((c) => c.status === 'skipped')) {
+    // A run that looked at nothing must not pass.
+    allProblems.push({
+      code: 'NothingVerified',
+      check: null,
+      message: `nothing was verified: ${allChecks.length === 0 ? 'the checks left have nothing to check in this stack' : 'every check was skipped'}${settings.skip?.length ? ` (--skip ${settings.skip.join(',')})` : ''}; run at least one check that applies (remove it from --skip, or add --canary)`,
+      requiredPermission: null,
+    });
+  }
   const { outcome, exitCode } = outcomeOf(allChecks, allProblems, timedOut);
   return {
     schemaVersion: SCHEMA_VERSION,

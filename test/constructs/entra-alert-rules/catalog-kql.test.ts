@@ -4,7 +4,10 @@
  */
 import { DETECTIONS } from '../../../constructs/entra-alert-rules/catalog';
 import { kqlLiteral, parseQueryFile, readQueryFile, renderQuery } from '../../../constructs/entra-alert-rules/detection';
-import { referencedTables, UNKNOWN_TYPE_CODE, validateKql } from '../../../constructs/internal/kql-validator';
+import {
+  ANALYSIS_TIMEOUT_CODE, KQL_LIMITS, MANAGEMENT_COMMAND_CODE, MORE_PROBLEMS_CODE, NESTING_TOO_DEEP_CODE, QUERY_TOO_LONG_CODE, referencedTables, SEVERAL_QUERIES_CODE,
+  UNKNOWN_TYPE_CODE, validateKql,
+} from '../../../constructs/internal/kql-validator';
 import { baseProps, errorOf, rulesByName, synthResources } from './support';
 
 describe('catalog queries', () => {
@@ -91,6 +94,59 @@ describe('validateKql', () => {
   });
 });
 
+describe('validateKql bounds what reaches the Kusto service', () => {
+  /** Doubles with each line: the binder's work is exponential in the number of lets. */
+  const exponential = (lines: number): string => {
+    let text = 'let t0 = datatable(a: int)[1];\n';
+    for (let i = 1; i <= lines; i++) text += `let t${i} = union t${i - 1}, t${i - 1};\n`;
+    return `${text}t${lines}`;
+  };
+
+  test('the limits sit well above the largest catalog query', () => {
+    const largest = Math.max(...DETECTIONS.map((d) => renderQuery(d.key, readQueryFile(d.key), d.parameters, {}).length));
+    expect(largest * 8).toBeLessThan(KQL_LIMITS.maxQueryChars);
+  });
+
+  test('a management command is refused, not analysed', () => {
+    expect(validateKql('.drop table SigninLogs')).toEqual([
+      expect.objectContaining({ line: 1, column: 1, code: MANAGEMENT_COMMAND_CODE, severity: 'Error', message: expect.stringContaining("'.drop' is a management command, not a query") }),
+    ]);
+    expect(validateKql('SigninLogs | take 1;\n.set AuditCopy <| AuditLogs').map((d) => [d.line, d.column, d.code])).toEqual([[2, 1, MANAGEMENT_COMMAND_CODE]]);
+  });
+
+  test('several query statements are refused; let statements before one query are fine', () => {
+    expect(validateKql('SigninLogs | take 1;\nAuditLogs | take 1').map((d) => [d.line, d.column, d.code])).toEqual([[2, 1, SEVERAL_QUERIES_CODE]]);
+    expect(validateKql('let n = 5;\nlet failed = SigninLogs | where ResultType != "0";\nfailed | take n;')).toEqual([]);
+  });
+
+  test('positions are right after a lone CR, a CRLF and a UTF-8 BOM', () => {
+    expect(validateKql('SigninLogs\r| where Foo == 1').map((d) => [d.line, d.column])).toEqual([[2, 9]]);
+    expect(validateKql('SigninLogs\r\n| where Foo == 1').map((d) => [d.line, d.column])).toEqual([[2, 9]]);
+    expect(validateKql('\uFEFFSigninLogs | where Foo == 1').map((d) => [d.line, d.column, d.offset])).toEqual([[1, 20, 20]]);
+    expect(validateKql('\uFEFF.drop table T').map((d) => [d.line, d.column])).toEqual([[1, 1]]);
+  });
+
+  test('200 KB of junk and 20,000 nested brackets are refused at once (they took minutes in the service)', () => {
+    const started = Date.now();
+    expect(validateKql('x y | ( '.repeat(25_000)).map((d) => d.code)).toEqual([QUERY_TOO_LONG_CODE]);
+    expect(validateKql('('.repeat(20_000)).map((d) => [d.column, d.code])).toEqual([[KQL_LIMITS.maxNestingDepth + 1, NESTING_TOO_DEEP_CODE]]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  test('an analysis that runs too long is stopped with a message, and referencedTables gives up too', () => {
+    const text = exponential(40);
+    expect(validateKql(text, { maxAnalysisMs: 50 })).toEqual([
+      expect.objectContaining({ line: 1, column: 1, code: ANALYSIS_TIMEOUT_CODE, message: 'Checking the query took longer than 0.05 s and was stopped; simplify it (e.g. let statements that each union the previous one twice grow exponentially)' }),
+    ]);
+  });
+
+  test('at most maxDiagnostics problems are listed, then one line counts the rest', () => {
+    const diagnostics = validateKql('SigninLogs | where ' + Array.from({ length: 80 }, (_, i) => `Nope${i} == 1`).join(' and '));
+    expect(diagnostics).toHaveLength(KQL_LIMITS.maxDiagnostics + 1);
+    expect(diagnostics[KQL_LIMITS.maxDiagnostics]).toMatchObject({ code: MORE_PROBLEMS_CODE, message: '30 more problem(s) from here on are not shown; fix the ones above first' });
+  });
+});
+
 describe('custom detections are checked with the Kusto service at synth time', () => {
   test('a valid custom query becomes one rule under CustomRules', () => {
     const resources = synthResources(
@@ -149,5 +205,26 @@ describe('custom detections are checked with the Kusto service at synth time', (
     expect(message).toContain('DuplicateDetectionKey: customDetections[0].key is already a catalog key, got "mfa-fatigue"');
     expect(message).toContain('MissingMetricMeasureColumn: customDetections[1].metricMeasureColumn is required with aggregation Average');
     expect(message).toContain('UnexpectedMetricMeasureColumn: customDetections[2].metricMeasureColumn is not allowed with aggregation Count, got "n"');
+  });
+  test('a custom detection that is a management command or holds several queries is refused', () => {
+    const message = errorOf(
+      baseProps({
+        customDetections: [
+          { key: 'drop-signins', displayName: 'Drop', severity: 2, query: '.drop table SigninLogs' },
+          { key: 'two-queries', displayName: 'Two', severity: 2, query: 'SigninLogs | take 1;\nAuditLogs | take 1' },
+        ],
+      }),
+    );
+    expect(message).toContain(`InvalidQuery: custom detection drop-signins query line 1, column 1: '.drop' is a management command, not a query`);
+    expect(message).toContain(`(${MANAGEMENT_COMMAND_CODE}), got ".drop table SigninLogs"`);
+    expect(message).toContain(`InvalidQuery: custom detection two-queries query line 2, column 1: The text holds 2 query statements separated by ';'`);
+    expect(message).toContain('got "AuditLogs | take 1"');
+  });
+
+  test('an over-long custom query is refused without echoing it whole', () => {
+    const query = `SigninLogs | where AppDisplayName in (${Array.from({ length: 4000 }, (_, i) => `"app-${i}"`).join(', ')})`;
+    const message = errorOf(baseProps({ customDetections: [{ key: 'long', displayName: 'Long', severity: 2, query }] }));
+    expect(message).toContain(`InvalidQuery: custom detection long query line 1, column 1: The query is ${query.length} characters long; the limit is ${KQL_LIMITS.maxQueryChars}`);
+    expect(message.length).toBeLessThan(1_000);
   });
 });

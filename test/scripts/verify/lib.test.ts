@@ -1,7 +1,7 @@
 /** The pure modules behind `npm run verify`, one describe per file. */
 import { hubTargets, metricInterval, namespaceId } from '../../../scripts/lib/verify/checks/event-hub';
 import { buildArrivalQuery } from '../../../scripts/lib/verify/checks/log-analytics';
-import { dayPrefixes } from '../../../scripts/lib/verify/checks/storage';
+import { dayPrefixes, MAX_DAY_PREFIXES } from '../../../scripts/lib/verify/checks/storage';
 import { parseCliOptions } from '../../../scripts/lib/verify/cli-options';
 import { blobEndpointFor, resolveEndpoints } from '../../../scripts/lib/verify/clouds';
 import { createCredential } from '../../../scripts/lib/verify/credential';
@@ -10,9 +10,10 @@ import { formatDuration, parseIsoDuration } from '../../../scripts/lib/verify/du
 import { ConfigError, HttpStatusError } from '../../../scripts/lib/verify/errors';
 import { categoriesFor, readExpectations } from '../../../scripts/lib/verify/expectations';
 import { applyOverrides, parseOutputs, readTerraformOutputs } from '../../../scripts/lib/verify/outputs';
-import { redact } from '../../../scripts/lib/verify/redact';
+import { connectionStringSecrets, recordingCredential, redact, redactDeep, SecretRegistry } from '../../../scripts/lib/verify/redact';
 import { outcomeOf, result } from '../../../scripts/lib/verify/report';
-import { retryAfterMs, withRetry } from '../../../scripts/lib/verify/retry';
+import { type Deadlines, retryAfterMs, withRetry } from '../../../scripts/lib/verify/retry';
+import { DeadlineError } from '../../../scripts/lib/verify/errors';
 import { outputsJson, synthJson } from './support/harness';
 
 const throwsConfig = (fn: () => unknown): ConfigError => {
@@ -123,6 +124,10 @@ describe('cli options', () => {
       expect(error.message).toContain(text);
     }
   });
+  test('skipping every check is refused unless --canary is given', () => {
+    expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage'])).message).toContain('--skip leaves nothing to verify');
+    expect(parseCliOptions(['--stack', 's', '--canary', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage']).skip).toHaveLength(4);
+  });
   test('unknown flags are refused', () => expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--frobnicate'])).message).toContain("Unknown option '--frobnicate'"));
 });
 
@@ -148,6 +153,30 @@ describe('retry', () => {
     await withRetry('op', failing([429], { 'retry-after': '86400' }), ctx(sleeps));
     expect(sleeps).toEqual([12_000, 30_000, 60_000]);
     expect(retryAfterMs(new HttpStatusError(429, { 'retry-after-ms': '1500' }, ''), new Date())).toBe(1500);
+  });
+  const deadlines = (remaining: number, requestMs = 1_000): Deadlines => ({ ownMs: (_, query) => (query ? requestMs * 2 : requestMs), remainingMs: () => remaining, timeoutFlag: '--timeout PT1M' });
+  const never = (signal: AbortSignal): Promise<string> => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  test('an attempt past its own deadline is abandoned with a request DeadlineError, and its signal aborted', async () => {
+    let aborted = false;
+    const error = await withRetry('op', (signal) => {
+      signal.addEventListener('abort', () => (aborted = true));
+      return never(signal);
+    }, { ...ctx([]), deadlines: deadlines(60_000, 20) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect(error).toMatchObject({ kind: 'request', message: 'no answer to the request to op within 0.02 s (signing in included); check the endpoint flags, the network and any proxy, then run again' });
+    expect(aborted).toBe(true);
+  });
+  test('a Logs query gets the longer query deadline; --timeout wins when it is closer', async () => {
+    const started = Date.now();
+    await expect(withRetry('q', never, { ...ctx([]), deadlines: deadlines(60_000, 20) }, { query: true })).rejects.toMatchObject({ kind: 'request', message: expect.stringContaining('within 0.04 s') });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+    await expect(withRetry('q', never, { ...ctx([]), deadlines: deadlines(15, 1_000) })).rejects.toMatchObject({ kind: 'run', message: '--timeout PT1M ran out while waiting for the answer to q; raise --timeout' });
+    await expect(withRetry('q', never, { ...ctx([]), deadlines: deadlines(0) })).rejects.toMatchObject({ kind: 'run', message: '--timeout PT1M ran out before the request to q; raise --timeout' });
+  });
+  test('a retry wait that would pass --timeout is not started', async () => {
+    const sleeps: number[] = [];
+    await expect(withRetry('op', failing([503], { 'retry-after': '30' }), { ...ctx(sleeps), deadlines: deadlines(29_000) })).rejects.toMatchObject({ kind: 'run' });
+    expect(sleeps).toEqual([]);
   });
   test('does not retry 4xx other than 429, and stops after maxAttempts', async () => {
     const sleeps: number[] = [];
@@ -195,9 +224,16 @@ describe('queries and listings', () => {
     );
     expect(() => buildArrivalQuery(['AuditLogs | take 1'])).toThrow('not a Log Analytics table name');
   });
-  test('storage day prefixes cover the window and the hour before it', () => {
-    expect(dayPrefixes('t', new Date('2026-03-01T00:30:00Z'), new Date('2026-03-01T01:30:00Z'))).toEqual(['tenantId=t/y=2026/m=02/d=28/', 'tenantId=t/y=2026/m=03/d=01/']);
-    expect(dayPrefixes('t', new Date('2026-03-01T10:00:00Z'), new Date('2026-03-02T09:00:00Z'))).toEqual(['tenantId=t/y=2026/m=03/d=01/', 'tenantId=t/y=2026/m=03/d=02/']);
+  test('storage day prefixes cover the window and the hour before it, newest day first', () => {
+    expect(dayPrefixes('t', new Date('2026-03-01T00:30:00Z'), new Date('2026-03-01T01:30:00Z'))).toEqual(['tenantId=t/y=2026/m=03/d=01/', 'tenantId=t/y=2026/m=02/d=28/']);
+    expect(dayPrefixes('t', new Date('2026-03-01T10:00:00Z'), new Date('2026-03-02T09:00:00Z'))).toEqual(['tenantId=t/y=2026/m=03/d=02/', 'tenantId=t/y=2026/m=03/d=01/']);
+  });
+  test('--since longer than the day-prefix guard keeps the newest days, not the oldest', () => {
+    const end = new Date('2026-03-01T12:00:00Z');
+    const prefixes = dayPrefixes('t', new Date(end.getTime() - 500 * 86_400_000), end);
+    expect(prefixes).toHaveLength(MAX_DAY_PREFIXES);
+    expect(prefixes[0]).toBe('tenantId=t/y=2026/m=03/d=01/');
+    expect(prefixes[MAX_DAY_PREFIXES - 1]).toBe('tenantId=t/y=2025/m=01/d=26/'); // 399 days before the end
   });
 });
 
@@ -210,6 +246,28 @@ describe('report', () => {
     expect(outcomeOf([pass, fail], [], false)).toEqual({ outcome: 'failed', exitCode: 1 });
     expect(outcomeOf([fail], [], true)).toEqual({ outcome: 'timeout', exitCode: 3 });
     expect(outcomeOf([fail], [problem], true)).toEqual({ outcome: 'error', exitCode: 2 });
+  });
+  test('pattern redaction leaves ordinary words alone', () => {
+    for (const text of ['a bearer token is sent', 'send a Bearer token.', 'Authorization: Bearer (none)', '--arm-endpoint must be https:// (a bearer token is sent to it)']) {
+      expect(redact(text)).toBe(text);
+    }
+    expect(redact('Bearer EwBwA8l6BAAUbDba3x2OMJElkF7gJ4z')).toBe('Bearer [redacted]');
+    expect(redact('Bearer abcdefghijklmnopqrstuvwxyz')).toBe('Bearer [redacted]');
+  });
+  test('by-value redaction finds a secret in its raw, URL-encoded and JSON-escaped forms, longest first', () => {
+    const token = 'opaque+token/with"quote\\and~tilde';
+    const registry = new SecretRegistry([token, 'short', undefined]);
+    expect(redact(`a ${token} b ${encodeURIComponent(token)} c ${JSON.stringify(token)}`, registry)).toBe('a [redacted] b [redacted] c "[redacted]"');
+    expect(redact('short stays: too short to match by value', registry)).toBe('short stays: too short to match by value');
+    const cs = 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=a2V5LXZhbHVlLTEyMzQ=;SharedAccessSignature=sv=2022&sig=abcdefgh';
+    expect(connectionStringSecrets(cs)).toEqual([cs, 'a2V5LXZhbHVlLTEyMzQ=', 'sv=2022&sig=abcdefgh']);
+    expect(redactDeep({ a: ['key a2V5LXZhbHVlLTEyMzQ= here'], n: 3, nil: null }, new SecretRegistry(connectionStringSecrets(cs)))).toEqual({ a: ['key [redacted] here'], n: 3, nil: null });
+  });
+  test('the recording credential registers every token it hands out', async () => {
+    const registry = new SecretRegistry();
+    const credential = recordingCredential({ getToken: async () => ({ token: 'issued-opaque-token-42', expiresOnTimestamp: 0 }) }, registry);
+    await credential.getToken('scope');
+    expect(redact('echo: issued-opaque-token-42', registry)).toBe('echo: [redacted]');
   });
   test('redaction covers tokens, keys, signatures and given secrets', () => {
     const text = redact('Authorization: Bearer abc.def-ghi AccountKey=Zm9v; x?sv=1&sig=abc%2B== client_secret=s3cr3t eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.sig my-password-123', ['my-password-123']);

@@ -94,3 +94,31 @@ test('npm run verify -- --help documents every option and the exit codes', async
   }
   expect(run.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*\n.*\n\s+3 /);
 });
+
+test('a token endpoint that never answers: the process ends soon after --timeout with exit 3, nothing secret printed', async () => {
+  const start = new Date();
+  const ws = makeWorkspace();
+  fake.reset(healthyScenario(start));
+  fake.faults.push({ method: 'POST', path: /\/oauth2\/v2\.0\/token$/, mode: 'hang', times: 99 });
+  const started = Date.now();
+  const run = await runCli(
+    ['--stack', STACK, '--cdktf-out', join(ws.dir, 'cdktf.out'), '--outputs', ws.outputsFile, '--json', '--timeout', 'PT2S',
+      '--credential', 'environment', '--authority-host', fake.origin, ...endpointArgs(fake)],
+    {
+      NODE_EXTRA_CA_CERTS: tls.caFile,
+      AZURE_TENANT_ID: ws.tenantId,
+      AZURE_CLIENT_ID: '3c2b1a00-0000-4000-8000-00000000e2e0',
+      AZURE_CLIENT_SECRET: CLIENT_SECRET,
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    },
+  );
+  const elapsed = Date.now() - started;
+  expect(run.code).toBe(3);
+  const report = JSON.parse(run.stdout) as { outcome: string; problems: { code: string; message: string }[]; checks: { check: string; message: string }[] };
+  expect(report.outcome).toBe('timeout');
+  expect(report.checks.map((c) => [c.check, c.message])).toEqual(['log-analytics', 'event-hub', 'storage'].map((check) => [check, 'not run: --timeout ran out']));
+  expect(report.problems).toEqual([expect.objectContaining({ code: 'Timeout', message: '--timeout PT2S ran out while waiting for the answer to list Entra diagnostic settings; raise --timeout' })]);
+  // Node start-up (a few seconds on a loaded machine) + 2 s + at most 1 s for the exit: far below the 65 s transport backstop.
+  expect(elapsed).toBeLessThan(25_000);
+  expect(run.stdout + run.stderr).not.toContain(CLIENT_SECRET);
+});

@@ -5,7 +5,7 @@ import { routesTo } from '../expectations';
 import { type CanaryInfo, type CheckResult, result } from '../report';
 import { withRetry } from '../retry';
 import { hubTargets, incomingMessages, namespaceId } from './event-hub';
-import { tablesOf } from './log-analytics';
+import { SERVER_TIMEOUT_SECONDS, tablesOf } from './log-analytics';
 import { dayPrefixes, listBlobs } from './storage';
 
 /**
@@ -28,6 +28,8 @@ export const CANARY_CATEGORY = 'AuditLogs';
 /** Tolerated clock difference between this machine and Entra; two canary runs closer than this can see each other's event. */
 export const CLOCK_SKEW_MS = 60_000;
 const MAX_BLOBS_READ = 20;
+/** Bytes read from the end of each blob (hourly blobs of a busy tenant run to tens of MiB). */
+const MAX_BLOB_BYTES_READ = 4 * 1024 * 1024;
 
 export type CanaryDestination = 'log-analytics' | 'event-hub' | 'storage';
 
@@ -68,7 +70,7 @@ export async function startCanary(ctx: CheckContext, now: () => Date, randomId: 
   const notes = `${marker} at ${changedAt.toISOString()}. Changed on purpose by \`npm run verify -- --canary\`; safe to ignore.`;
   await withRetry(
     'update the canary application',
-    () => ctx.clients.graph.request('PATCH', `${ctx.clients.graphEndpoint}/v1.0/applications/${objectId}`, { notes }),
+    (signal) => ctx.clients.graph.request('PATCH', `${ctx.clients.graphEndpoint}/v1.0/applications/${objectId}`, { notes }, signal),
     ctx.retry,
   );
   return {
@@ -91,7 +93,12 @@ async function seenInLogAnalytics(ctx: CheckContext, state: CanaryState, now: Da
     `| where tostring(TargetResources) has "${state.info.applicationObjectId}"`,
     '| summarize Events = count(), FirstIngested = min(ingestion_time())',
   ].join('\n');
-  const answer = await withRetry('look for the canary in Log Analytics', () => ctx.clients.logs.queryWorkspace(workspaceId, query, { startTime: since, endTime: now }), ctx.retry);
+  const answer = await withRetry(
+    'look for the canary in Log Analytics',
+    (signal) => ctx.clients.logs.queryWorkspace(workspaceId, query, { startTime: since, endTime: now }, { abortSignal: signal, serverTimeoutInSeconds: SERVER_TIMEOUT_SECONDS }),
+    ctx.retry,
+    { query: true },
+  );
   const table = answer ? tablesOf(answer)[0] : undefined;
   if (!answer || !table || !Array.isArray(table.rows) || !Array.isArray(table.columnDescriptors)) {
     throw new MalformedResponseError('Log Analytics', 'the canary query answer holds no table');
@@ -117,7 +124,7 @@ async function seenInEventHub(ctx: CheckContext, state: CanaryState, hub: string
 
 async function seenInStorage(ctx: CheckContext, state: CanaryState, containerName: string, now: Date): Promise<number | undefined> {
   const container = ctx.clients.blob(ctx.locations.storageAccountId).getContainerClient(containerName);
-  const exists = await withRetry(`read container ${containerName}`, () => container.exists(), ctx.retry);
+  const exists = await withRetry(`read container ${containerName}`, (signal) => container.exists({ abortSignal: signal }), ctx.retry);
   if (!exists) return undefined;
   const since = state.changedAt.getTime() - CLOCK_SKEW_MS;
   const prefixes = ctx.locations.tenantId ? dayPrefixes(ctx.locations.tenantId, new Date(since), now) : [undefined];
@@ -126,7 +133,14 @@ async function seenInStorage(ctx: CheckContext, state: CanaryState, containerNam
     .sort((a, b) => b.properties.lastModified.getTime() - a.properties.lastModified.getTime())
     .slice(0, MAX_BLOBS_READ);
   for (const blob of candidates) {
-    const buffer = await withRetry(`read blob ${blob.name}`, () => container.getBlobClient(blob.name).downloadToBuffer(), ctx.retry);
+    // The newest records are at the end of an append blob: read its tail only.
+    const size = blob.properties.contentLength ?? 0;
+    const offset = Math.max(0, size - MAX_BLOB_BYTES_READ);
+    const buffer = await withRetry(
+      `read blob ${blob.name}`,
+      (signal) => container.getBlobClient(blob.name).downloadToBuffer(offset, size - offset || undefined, { abortSignal: signal }),
+      ctx.retry,
+    );
     for (const line of buffer.toString('utf8').split(/\r?\n/)) {
       if (!line.includes(state.info.applicationObjectId) || !line.includes('Update application')) continue;
       let record: { time?: unknown; operationName?: unknown };

@@ -105,7 +105,7 @@ function destinationStates(setting: ExpectedSetting, actual: ActualSetting, ctx:
 
 export async function checkDiagnosticSettings(ctx: CheckContext): Promise<CheckResult[]> {
   const url = `${ctx.clients.armEndpoint}/providers/microsoft.aadiam/diagnosticSettings?api-version=${AADIAM_API_VERSION}`;
-  const response = await withRetry('list Entra diagnostic settings', () => ctx.clients.arm.request('GET', url), ctx.retry);
+  const response = await withRetry('list Entra diagnostic settings', (signal) => ctx.clients.arm.request('GET', url, undefined, signal), ctx.retry);
   const parsed = listSchema.safeParse(response.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

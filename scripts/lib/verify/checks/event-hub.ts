@@ -69,7 +69,8 @@ export async function incomingMessages(ctx: CheckContext, namespace: string, hub
   const filter = hubs.map((h) => `EntityName eq '${h}'`).join(' or ');
   const response = await withRetry(
     'read Event Hubs IncomingMessages',
-    () => ctx.clients.metrics(namespace).metrics.list(namespace, {
+    (signal) => ctx.clients.metrics(namespace).metrics.list(namespace, {
+      abortSignal: signal,
       timespan: `${start.toISOString()}/${end.toISOString()}`,
       interval,
       metricnames: 'IncomingMessages',

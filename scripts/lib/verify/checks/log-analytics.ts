@@ -21,6 +21,9 @@ export function buildArrivalQuery(tables: readonly string[]): string {
   ].join('\n');
 }
 
+/** The service's default query timeout, asked for explicitly (learn.microsoft.com/azure/azure-monitor/logs/api/timeouts). */
+export const SERVER_TIMEOUT_SECONDS = 180;
+
 export interface TableArrival {
   readonly rows: number;
   readonly newest: string | null;
@@ -92,8 +95,9 @@ export async function checkLogAnalytics(ctx: CheckContext): Promise<CheckResult[
   const tables = [...new Set(known.map((c) => tableOfCategory(c) as string))];
   const answer = await withRetry(
     'query Log Analytics',
-    () => ctx.clients.logs.queryWorkspace(workspaceId, buildArrivalQuery(tables), { startTime: ctx.window.start, endTime: ctx.window.end }),
+    (signal) => ctx.clients.logs.queryWorkspace(workspaceId, buildArrivalQuery(tables), { startTime: ctx.window.start, endTime: ctx.window.end }, { abortSignal: signal, serverTimeoutInSeconds: SERVER_TIMEOUT_SECONDS }),
     ctx.retry,
+    { query: true },
   );
   if (!answer || (answer.status !== 'Success' && answer.status !== 'PartialFailure')) {
     throw new MalformedResponseError('Log Analytics', 'the query answer has no recognised status');

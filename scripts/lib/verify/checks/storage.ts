@@ -13,17 +13,24 @@ import { withRetry } from '../retry';
  * container, up to `MAX_BLOBS_LISTED`.
  */
 export const MAX_BLOBS_LISTED = 20_000;
+/** Days listed at most (one prefix each); a longer `--since` lists the newest ones. */
+export const MAX_DAY_PREFIXES = 400;
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** Day prefixes covering `[start - 1h, end]` (a blob may hold records from outside its hour). */
+/**
+ * Day prefixes covering `[start - 1h, end]` (a blob may hold records from outside its hour),
+ * newest day first, at most `MAX_DAY_PREFIXES`: with a longer window the newest days are kept,
+ * and listing them first means the blob cap, too, drops the oldest blobs.
+ */
 export function dayPrefixes(tenantId: string, start: Date, end: Date): string[] {
   const prefixes: string[] = [];
-  const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
-  if (start.getTime() - 3_600_000 < day.getTime()) day.setUTCDate(day.getUTCDate() - 1);
-  for (let guard = 0; day.getTime() <= end.getTime() && guard < 400; guard++) {
+  const first = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
+  if (start.getTime() - 3_600_000 < first.getTime()) first.setUTCDate(first.getUTCDate() - 1);
+  const day = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate()));
+  while (day.getTime() >= first.getTime() && prefixes.length < MAX_DAY_PREFIXES) {
     prefixes.push(`tenantId=${tenantId}/y=${day.getUTCFullYear()}/m=${pad(day.getUTCMonth() + 1)}/d=${pad(day.getUTCDate())}/`);
-    day.setUTCDate(day.getUTCDate() + 1);
+    day.setUTCDate(day.getUTCDate() - 1);
   }
   return prefixes;
 }
@@ -32,9 +39,9 @@ export function dayPrefixes(tenantId: string, start: Date, end: Date): string[] 
 export async function listBlobs(container: ContainerClient, prefixes: readonly (string | undefined)[], ctx: CheckContext): Promise<BlobItem[]> {
   const items: BlobItem[] = [];
   for (const prefix of prefixes) {
-    await withRetry(`list blobs in ${container.containerName}`, async () => {
+    await withRetry(`list blobs in ${container.containerName}`, async (signal) => {
       const found: BlobItem[] = [];
-      for await (const page of container.listBlobsFlat({ prefix }).byPage({ maxPageSize: 1000 })) {
+      for await (const page of container.listBlobsFlat({ prefix, abortSignal: signal }).byPage({ maxPageSize: 1000 })) {
         found.push(...page.segment.blobItems);
         if (items.length + found.length >= MAX_BLOBS_LISTED) break;
       }
@@ -54,7 +61,7 @@ export async function checkStorage(ctx: CheckContext): Promise<CheckResult[]> {
     const name = insightsContainerName(category);
     const base = { check: 'storage', destination: 'storage', category, target: name } as const;
     const container = service.getContainerClient(name);
-    const exists = await withRetry(`read container ${name}`, () => container.exists(), ctx.retry);
+    const exists = await withRetry(`read container ${name}`, (signal) => container.exists({ abortSignal: signal }), ctx.retry);
     if (!exists) {
       results.push(result({ ...base, status: 'fail', count: 0, message: `container ${name} does not exist (Azure Monitor creates it with the first event)` }));
       continue;
@@ -63,10 +70,11 @@ export async function checkStorage(ctx: CheckContext): Promise<CheckResult[]> {
     const blobs = await listBlobs(container, prefixes, ctx);
     const recent = blobs.filter((b) => b.properties.lastModified >= ctx.window.start);
     const newest = recent.reduce<Date | null>((n, b) => (n === null || b.properties.lastModified > n ? b.properties.lastModified : n), null);
+    const bounded = prefixes.length === MAX_DAY_PREFIXES ? ` (only the newest ${MAX_DAY_PREFIXES} days of the window were listed)` : '';
     results.push(
       recent.length > 0
-        ? result({ ...base, status: 'pass', count: recent.length, newest: newest?.toISOString() ?? null, message: `${recent.length} blob(s) modified in the window` })
-        : result({ ...base, status: 'fail', count: 0, message: `no blob in ${name} was modified in the window (${blobs.length} older blob(s))` }),
+        ? result({ ...base, status: 'pass', count: recent.length, newest: newest?.toISOString() ?? null, message: `${recent.length} blob(s) modified in the window${bounded}` })
+        : result({ ...base, status: 'fail', count: 0, message: `no blob in ${name} was modified in the window (${blobs.length} older blob(s))${bounded}` }),
     );
   }
   return results;

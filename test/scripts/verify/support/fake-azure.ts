@@ -4,9 +4,14 @@
  * - ARM `GET /providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01` (a `{ value: [...] }` list);
  * - ARM `GET {resourceUri}/providers/Microsoft.Insights/metrics` (api-version 2018-01-01 `Response`);
  * - Log Analytics `POST /v1/workspaces/{id}/query` (`{ tables: [{ name, columns, rows }], error? }`);
- * - Microsoft Graph `PATCH /v1.0/applications/{id}` (204).
- * Tests set `scenario` and queue `faults`; every request is recorded (without its token).
+ * - Microsoft Graph `PATCH /v1.0/applications/{id}` (204);
+ * - blob storage under `/devstoreaccount1/...`, passed on to Azurite when `blobBackend` is set, so
+ *   that faults can be injected into storage requests too.
+ * Tests set `scenario` and queue `faults`; every request is recorded (without its token). A fault
+ * answers with a status, or misbehaves (`mode`): never answers, trickles, sends a huge body, an HTML
+ * page or a redirect, or echoes the credential it received.
  */
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CLOCK_SKEW_MS } from '../../../../scripts/lib/verify/checks/canary';
@@ -35,12 +40,30 @@ export interface Scenario {
   arrivalAnswer?: unknown;
 }
 
+/**
+ * - `status` (default): answers `status` with `body` (or an Azure-style error);
+ * - `hang`: never answers;
+ * - `trickle`: answers 200 (with `headers`, and a Content-Length of 1 MiB) and then one byte every 10 ms, never finishing;
+ * - `huge`: answers 200 with `hugeBytes` of body, written as fast as the client reads it
+ *   (with `declareLength`, the Content-Length says so up front);
+ * - `html`: an HTML sign-in page with `status` (default 200);
+ * - `redirect`: 302 to `https://login.example.invalid/portal?next=...`;
+ * - `echo-token`: `status` (default 401) with an error message quoting the bearer token received,
+ *   or the client secret of a token request.
+ */
+export type FaultMode = 'status' | 'hang' | 'trickle' | 'huge' | 'html' | 'redirect' | 'echo-token';
+
 export interface Fault {
   readonly method: string;
   readonly path: RegExp;
-  readonly status: number;
+  /** Matched against the query string (with its `?`) when given. */
+  readonly query?: RegExp;
+  readonly mode?: FaultMode;
+  readonly status?: number;
   readonly headers?: Record<string, string>;
   readonly body?: unknown;
+  readonly hugeBytes?: number;
+  readonly declareLength?: boolean;
   /** How many matching requests fail. */
   times: number;
 }
@@ -64,6 +87,10 @@ export interface FakeAzure {
   /** Tokens issued by the token endpoint. */
   readonly issuedTokens: string[];
   canaryPolls: number;
+  /** Body bytes written by `huge` faults (to show the client stopped reading). */
+  readonly hugeBytesSent: number;
+  /** Azurite's blob origin (`http://127.0.0.1:<port>`): requests under /devstoreaccount1 go there. */
+  blobBackend: string | undefined;
   reset(scenario: Scenario): void;
   close(): Promise<void>;
 }
@@ -83,16 +110,90 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
     notes: new Map<string, string>(),
     issuedTokens: [] as string[],
     canaryPolls: 0,
+    hugeBytesSent: 0,
+    blobBackend: undefined as string | undefined,
   };
   let origin = '';
 
-  const handle = async (method: string, url: URL, body: unknown, form: URLSearchParams | undefined, bearer: boolean, res: import('node:http').ServerResponse): Promise<number> => {
+  const misbehave = (fault: Fault, res: import('node:http').ServerResponse, token: string | undefined, form: URLSearchParams | undefined): number => {
+    switch (fault.mode ?? 'status') {
+      case 'hang':
+        return 0;
+      case 'trickle': {
+        // A declared length, so that clients which insist on one (blob downloads) wait for the body.
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(1024 * 1024), ...fault.headers });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || ++sent > 3_000) return clearInterval(timer);
+          res.write(' ');
+        }, 10);
+        res.on('close', () => clearInterval(timer));
+        return 200;
+      }
+      case 'huge': {
+        const total = fault.hugeBytes ?? 400 * 1024 * 1024;
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...(fault.declareLength ? { 'content-length': String(total) } : {}) });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        let written = 0;
+        const pump = (): void => {
+          while (written < total && !res.destroyed) {
+            const n = Math.min(chunk.length, total - written);
+            written += n;
+            state.hugeBytesSent += n;
+            if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void res.once('drain', pump);
+          }
+          if (written >= total) res.end();
+        };
+        pump();
+        return 200;
+      }
+      case 'html': {
+        const page = '<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>Sign in</body></html>';
+        res.writeHead(fault.status ?? 200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)) });
+        res.end(page);
+        return fault.status ?? 200;
+      }
+      case 'redirect':
+        res.writeHead(302, { location: 'https://login.example.invalid/portal?next=%2Fsecret-path', 'content-length': '0' });
+        res.end();
+        return 302;
+      case 'echo-token': {
+        const status = fault.status ?? 401;
+        if (token === undefined && form) {
+          return json(res, status, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided: ${form.get('client_secret')}` });
+        }
+        return json(res, status, { error: { code: 'InvalidAuthenticationToken', message: `The access token '${token}' is not valid for this resource.` } });
+      }
+      case 'status':
+        return json(res, fault.status ?? 500, fault.body ?? { error: { code: `Status${fault.status}`, message: `injected ${fault.status}` } }, fault.headers);
+    }
+  };
+
+  /** Passes a storage request on to Azurite as it came (the SharedKey signature covers method, path, query and x-ms headers, not the host). */
+  const toBlobBackend = (method: string, url: URL, headers: import('node:http').IncomingHttpHeaders, raw: Buffer, res: import('node:http').ServerResponse): Promise<number> =>
+    new Promise((resolve) => {
+      const target = new URL(`${url.pathname}${url.search}`, state.blobBackend);
+      const upstream = http.request(target, { method, headers: { ...headers, host: target.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', () => resolve(answer.statusCode ?? 502));
+      });
+      upstream.on('error', (error) => resolve(json(res, 502, { error: { code: 'BlobBackend', message: String(error) } })));
+      upstream.end(raw);
+    });
+
+  const handle = async (
+    method: string, url: URL, body: unknown, form: URLSearchParams | undefined, token: string | undefined, res: import('node:http').ServerResponse,
+    headers: import('node:http').IncomingHttpHeaders, raw: Buffer,
+  ): Promise<number> => {
     const path = url.pathname;
-    const fault = state.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+    const bearer = token !== undefined;
+    const fault = state.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path) && (f.query === undefined || f.query.test(url.search)));
     if (fault) {
       fault.times--;
-      return json(res, fault.status, fault.body ?? { error: { code: `Status${fault.status}`, message: `injected ${fault.status}` } }, fault.headers);
+      return misbehave(fault, res, token, form);
     }
+    if (state.blobBackend && path.startsWith('/devstoreaccount1')) return toBlobBackend(method, url, headers, raw, res);
     // Microsoft Entra (v2.0 endpoints), only what MSAL's client-credentials flow reads.
     const tenantMatch = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
     if (method === 'GET' && tenantMatch) {
@@ -220,9 +321,9 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
         body = text;
       }
       const form = isForm ? new URLSearchParams(text) : undefined;
-      const bearer = /^Bearer \S+/.test(req.headers.authorization ?? '');
-      handle(req.method ?? 'GET', url, body, form, bearer, res).then(
-        (status) => state.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, bearer, status }),
+      const token = /^Bearer (\S+)/.exec(req.headers.authorization ?? '')?.[1];
+      handle(req.method ?? 'GET', url, body, form, token, res, req.headers, Buffer.concat(chunks)).then(
+        (status) => state.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, bearer: token !== undefined, status }),
         (error: unknown) => {
           json(res, 500, { error: { code: 'FakeServerError', message: String(error) } });
         },
@@ -249,12 +350,22 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
     set canaryPolls(n: number) {
       state.canaryPolls = n;
     },
+    get hugeBytesSent() {
+      return state.hugeBytesSent;
+    },
+    get blobBackend() {
+      return state.blobBackend;
+    },
+    set blobBackend(origin: string | undefined) {
+      state.blobBackend = origin;
+    },
     reset(s) {
       state.scenario = s;
       state.faults.length = 0;
       state.requests.length = 0;
       state.notes.clear();
       state.canaryPolls = 0;
+      state.hugeBytesSent = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -157,7 +157,14 @@ export function endpointArgs(fake: FakeAzure): string[] {
 export async function runVerify(
   fake: FakeAzure,
   ws: Workspace,
-  options: { args?: string[]; connectionString: string; ca: string; start: Date; format?: 'json' | 'table' | 'markdown'; isTTY?: boolean; injectCredential?: boolean },
+  options: {
+    args?: string[]; connectionString: string; ca: string; start: Date; format?: 'json' | 'table' | 'markdown'; isTTY?: boolean; injectCredential?: boolean;
+    /** Every request's own deadline (tens of ms in the deadline tests). */
+    requestTimeoutMs?: number | ((operation: string) => number);
+    maxResponseBytes?: number;
+    /** More environment variables (a client secret for the real credential). */
+    env?: Record<string, string>;
+  },
 ): Promise<Run> {
   let now = options.start.getTime();
   const sleeps: number[] = [];
@@ -170,7 +177,7 @@ export async function runVerify(
   ];
   let ids = 0;
   const code = await main(args, {
-    env: { AZURE_STORAGE_CONNECTION_STRING: options.connectionString },
+    env: { AZURE_STORAGE_CONNECTION_STRING: options.connectionString, ...options.env },
     cwd: ws.dir,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
@@ -188,6 +195,8 @@ export async function runVerify(
     randomId: () => `run-${++ids}`,
     credential: options.injectCredential === false ? undefined : { getToken: async () => ({ token: FAKE_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
     ca: options.ca,
+    requestTimeoutMs: options.requestTimeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
   });
   return { code, stdout, stderr, sleeps, report: format === 'json' ? (JSON.parse(stdout) as VerifyReport) : undefined };
 }
