@@ -38,7 +38,7 @@ export interface AuditDataLockProps {
 /**
  * A `CanNotDelete` management lock on a resource that holds audit data.
  * Locks act on the control plane only: they do not stop blob deletion through the data plane
- * (use immutability for that) — azure-facts.md §3 `azurerm_management_lock`.
+ * (use immutability for that): learn.microsoft.com/azure/azure-resource-manager/management/lock-resources.
  */
 export class AuditDataLock extends Construct {
   /** The lock resource. */

@@ -16,8 +16,8 @@ export const EVENT_HUB_SKUS = ['Standard', 'Premium'] as const;
 export type EventHubSku = (typeof EVENT_HUB_SKUS)[number];
 
 /**
- * Per-tier limits. Sources: retention and hubs per namespace, azure-facts.md §2 "Event Hub"
- * (learn.microsoft.com `azure-resource-manager/management/azure-subscription-service-limits`);
+ * Per-tier limits. Sources: retention and hubs per namespace, learn.microsoft.com
+ * `azure-resource-manager/management/azure-subscription-service-limits` (Event Hubs limits);
  * partitions per hub and premium processing units, learn.microsoft.com `event-hubs/event-hubs-quotas`
  * and `event-hubs/event-hubs-premium-overview`.
  */
@@ -69,7 +69,8 @@ export interface EventHubDestinationProps {
 }
 
 const NAMESPACE_ID = armIdPattern('Microsoft.EventHub/namespaces');
-// TFAZ validate/eventhub_names.go; the -sb/-mgmt suffix rule is community-observed (azure-facts.md §3).
+// azurerm v4.55.0 internal/services/eventhub/validate/eventhub_names.go; the -sb/-mgmt suffix rule is
+// community-observed, not documented by Microsoft.
 const NAMESPACE_NAME = /^[a-zA-Z][-a-zA-Z0-9]{4,48}[a-zA-Z0-9]$/;
 const HUB_NAME = /^[a-zA-Z0-9]([-._a-zA-Z0-9]{0,48}[a-zA-Z0-9])?$/;
 const CONSUMER_GROUP_NAME = /^[a-zA-Z0-9]([-._a-zA-Z0-9]{0,48}[a-zA-Z0-9])?$/;
@@ -151,7 +152,7 @@ export class EventHubDestination extends Construct {
         maximumThroughputUnits: autoInflate ? props.autoInflateMaximumThroughputUnits : undefined,
         minimumTlsVersion: '1.2',
         // The diagnostic setting streams with a SAS key: local (SAS) authentication must stay on
-        // (azure-facts.md §1 "Destination requirements").
+        // (MicrosoftDocs/azure-docs#119932: Event Hubs streaming has no Entra ID option).
         localAuthenticationEnabled: true,
         publicNetworkAccessEnabled: true,
         networkRulesets: [

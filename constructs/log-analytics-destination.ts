@@ -17,7 +17,8 @@ import { tagProblems } from './internal/tags';
 
 /**
  * Workspace SKUs that can still be created. The provider also accepts `Premium` and `Standard`, but
- * the API refuses new workspaces with them (azure-facts.md §3 `azurerm_log_analytics_workspace`).
+ * the API refuses new workspaces with them (learn.microsoft.com/azure/azure-monitor/logs/cost-logs,
+ * legacy pricing tiers; azurerm v4.55.0 log_analytics_workspace_resource.go).
  */
 export const LOG_ANALYTICS_SKUS = ['PerGB2018', 'CapacityReservation'] as const;
 export type LogAnalyticsSku = (typeof LOG_ANALYTICS_SKUS)[number];

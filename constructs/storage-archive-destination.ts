@@ -9,7 +9,7 @@ import { NetworkRules, networkRulesProblems } from './internal/network';
 import { MAX_STORAGE_ACCOUNT_TAG_NAME_CHARS, tagProblems } from './internal/tags';
 import { armIdPattern, Problem, ProblemList, throwIfProblems } from './internal/validation';
 
-/** Replication types of a Standard general-purpose v2 account (azure-facts.md §3 `azurerm_storage_account`). */
+/** Replication types of a Standard general-purpose v2 account (azurerm v4.55.0 storage_account_resource.go, `account_replication_type`). */
 export const STORAGE_REPLICATION_TYPES = ['LRS', 'GRS', 'RAGRS', 'ZRS', 'GZRS', 'RAGZRS'] as const;
 export type StorageReplicationType = (typeof STORAGE_REPLICATION_TYPES)[number];
 
@@ -112,7 +112,7 @@ export function storageArchiveDestinationProblems(props: StorageArchiveDestinati
  * retention period, and optional time-based immutability.
  *
  * Append blobs cannot be tiered to Cool, Cold or Archive, so the policy only deletes
- * (lifecycle-management-policy-structure.md; azure-facts.md §2).
+ * (learn.microsoft.com/azure/storage/blobs/lifecycle-management-policy-structure).
  */
 export class StorageArchiveDestination extends Construct {
   /** ARM id of the account. */
@@ -136,7 +136,8 @@ export class StorageArchiveDestination extends Construct {
         resourceGroupName: props.resourceGroupName!,
         location: props.location!,
         // Diagnostic export supports Standard general-purpose accounts only, without hierarchical
-        // namespace or Azure-DNS-zone endpoints (azure-facts.md §1 "Destination requirements").
+        // namespace or Azure-DNS-zone endpoints (learn.microsoft.com/azure/azure-monitor/platform/diagnostic-settings,
+        // destination limitations).
         accountKind: 'StorageV2',
         accountTier: 'Standard',
         accountReplicationType: props.replicationType ?? 'GZRS',

@@ -36,7 +36,8 @@ export class EntraAuditStack extends TerraformStack {
       tenantId: plan.tenantId,
       // Terraform talks to storage through Entra ID (shared keys are off by default) and never needs
       // the storage data plane here (no queue or static-website settings): with it off, a firewalled
-      // account does not break refreshes (azure-facts.md §3 azurerm_storage_account).
+      // account does not break refreshes (azurerm v4.55.0 website/docs/guides/features-block.html.markdown,
+      // `storage.data_plane_available`).
       storageUseAzuread: true,
       // azurerm 4.x defaults to `legacy`, which registers resource providers at subscription scope and so
       // needs `*/register/action` on the whole subscription (MicrosoftDocs/azure-docs#65179 shows a deploy

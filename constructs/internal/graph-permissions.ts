@@ -1,7 +1,7 @@
 /**
  * Microsoft Graph, as the reader app needs it.
  *
- * Sources (azure-facts.md §4 "Graph permission IDs"): learn.microsoft.com/graph/permissions-reference,
+ * Sources: learn.microsoft.com/graph/permissions-reference (application permission ids),
  * mirrored at graphpermissions.merill.net. These are the APPLICATION permission (app role) ids; the
  * delegated ids of the same names (AuditLog.Read.All e4c9e354-…, Directory.Read.All 06da0dbc-…) must
  * never be used with type `Role`.
