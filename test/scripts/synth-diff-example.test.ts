@@ -3,9 +3,11 @@
  * them, with and without the two configuration files that relate each change to its setting.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CommandContext } from '../../scripts/lib/review/cli';
+import { main as synthDiff } from '../../scripts/synth-diff';
 import { REPO_ROOT, runScript } from '../support/run-script';
 
 const SCRIPT = 'scripts/synth-diff.ts';
@@ -196,5 +198,27 @@ describe('with --base-config and --head-config', () => {
     expect(diff.stdout).toMatch(/> The base configuration .*old\.yaml is not valid for this version of the toolkit \(1 problem\(s\), first: .*legacySetting.*\), so changes are not related to settings\./);
     expect(diff.stdout).toContain('#### Not explained by a configuration setting');
     expect(diff.stdout).not.toContain('#### Setting');
+  });
+
+  it('shows a progress line while it synthesizes, on a terminal only, clears it and leaves no scratch folder', () => {
+    const scratch = () => readdirSync(tmpdir()).filter((name) => name.startsWith('entra-synth-diff-attribution-'));
+    const before = scratch();
+    const inProcess = (stderrIsTTY: boolean) => {
+      let stderr = '';
+      let stdout = '';
+      const context: CommandContext = { isTTY: false, env: {}, stdout: (t) => (stdout += t), stderrIsTTY, stderr: (t) => (stderr += t) };
+      const status = synthDiff([base.out, head365.out, '--base-config', base.config, '--head-config', head365.config], context);
+      return { status, stdout, stderr };
+    };
+    const terminal = inProcess(true);
+    expect(terminal.status).toBe(0);
+    expect(terminal.stderr).toMatch(/^\r\x1b\[2Ksynth-diff: relating changes to settings: 1\/3 in-memory syntheses\r\x1b\[2K/);
+    expect(terminal.stderr).toContain('\r\x1b[2Ksynth-diff: relating changes to settings: 3/3 in-memory syntheses');
+    expect(terminal.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    expect(terminal.stdout).toContain('#### Setting <code>tenants.contoso.environments.prod.storage.retentionInDays</code>');
+    const piped = inProcess(false);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toBe(terminal.stdout);
+    expect(scratch()).toEqual(before);
   });
 });

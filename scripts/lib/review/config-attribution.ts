@@ -147,7 +147,7 @@ class Synthesizer {
     this.count += 1;
     try {
       if (this.custom) return this.custom(plan);
-      this.dir ??= mkdtempSync(join(tmpdir(), 'entra-synth-diff-'));
+      this.dir ??= mkdtempSync(join(tmpdir(), 'entra-synth-diff-attribution-'));
       const app = new App({ outdir: this.dir, skipValidation: true });
       const stack = new EntraAuditStack(app, plan);
       return parseTerraformJson(Testing.synth(stack), `${plan.id} (synthesized in memory)`);
