@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
+import { palette } from '../io/colour';
 import { HELP, type OutputFormat, parseCliOptions } from './cli-options';
 import { createClients } from './clients';
 import { resolveEndpoints } from './clouds';
@@ -22,6 +23,8 @@ export interface MainDeps {
   readonly stderr: (text: string) => void;
   /** Whether stderr is a terminal: the progress line is shown only then. */
   readonly isTTY: boolean;
+  /** Whether to colour the table on stdout (a terminal, see colourEnabled). @default false */
+  readonly colour?: boolean;
   readonly readFile: (file: string) => Promise<string>;
   readonly exec: ExecFile;
   readonly now: () => Date;
@@ -36,8 +39,8 @@ export interface MainDeps {
 
 const SECRET_VARIABLES = ['AZURE_STORAGE_CONNECTION_STRING', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'];
 
-function render(report: VerifyReport, format: OutputFormat): string {
-  return format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report) : renderTable(report);
+function render(report: VerifyReport, format: OutputFormat, colour = false): string {
+  return format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report) : renderTable(report, palette(colour));
 }
 
 function errorReport(stack: string, since: string, problems: Problem[], now: Date): VerifyReport {
@@ -108,6 +111,6 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   } catch (error) {
     report = errorReport(options.stack, options.since, [toProblem(null, error, secrets)], deps.now());
   }
-  deps.stdout(render(report, options.format));
+  deps.stdout(render(report, options.format, deps.colour));
   return report.exitCode;
 }
