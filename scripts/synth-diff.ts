@@ -83,7 +83,7 @@ function attribution(args: ReturnType<typeof parseArgs>, head: ReturnType<typeof
   }
   const base = readConfigOption('--base-config', baseFile);
   const headConfig = readConfigOption('--head-config', headFile);
-  // Loaded only when asked for: it synthesizes stacks, so it brings the constructs and providers (about 0.7 s).
+  // Loaded only when asked for: it synthesizes stacks, so it loads the constructs and the provider bindings.
   const { attributeToSettings } = require('./lib/review/config-attribution') as typeof import('./lib/review/config-attribution');
   const progress = context.stderrIsTTY ? (done: number, total: number) => context.stderr(`\r\x1b[2Ksynth-diff: relating changes to settings: ${done}/${total} in-memory syntheses`) : undefined;
   return (stacks, findings) => {

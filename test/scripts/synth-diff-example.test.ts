@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandContext } from '../../scripts/lib/review/cli';
 import { main as synthDiff } from '../../scripts/synth-diff';
+import { markdownBlockAfter } from '../support/doc-block';
 import { REPO_ROOT, runScript } from '../support/run-script';
 
 const SCRIPT = 'scripts/synth-diff.ts';
@@ -110,6 +111,11 @@ describe('with --base-config and --head-config', () => {
     expect(md).toContain('3 stack(s) compared: 1 with changes. Unchanged, so not shown: contoso-dev, fabrikam-prod.');
     expect(md.match(/^### <code>/gm)).toEqual(['### <code>']);
     expect(md).toContain('| ✏️ update | <code>Storage/Lifecycle</code> (azurerm_storage_management_policy) | <code>storage.retentionInDays</code> | ⚠️ AR9 |  |');
+  });
+
+  it('is the example in docs/reviewing-changes.md', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs/reviewing-changes.md'), 'utf8');
+    expect(markdownBlockAfter(doc, '## Example synth diff')).toBe(withConfigs(head365, '--commit', '4f2c1a9').stdout);
   });
 
   it('says the same as text for a terminal, without markup or entities', () => {

@@ -29,7 +29,7 @@ import { diffSynthStacks } from './synth-changes';
 import { parseTerraformJson, type TerraformJson } from './synth-output';
 import { deepEqual, isObject, type Value } from './values';
 
-/** The most in-memory syntheses one synth diff runs (about 0.1 s each); settings beyond are not measured. */
+/** The most in-memory syntheses (one stack each) one synth diff runs; settings beyond are not measured, and a note says so. */
 export const MAX_ATTRIBUTION_SYNTHS = 200;
 
 /** A configuration file's text and the name it is reported under. */

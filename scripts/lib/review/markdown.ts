@@ -1,6 +1,8 @@
 /**
- * Markdown for pull-request comments: per stack a hidden marker, the Audit risk section, one counts
- * line, a table of changed resources grouped by action and collapsible attribute-level details.
+ * Markdown for pull-request comments: per stack a hidden marker, the commit, the Audit risk section
+ * (grouped by the configuration setting that causes each risk when a synth diff knows it) and the
+ * next step, one counts line, a table of changed resources grouped by action and collapsible
+ * attribute-level details. text.ts says the same for a terminal; report.ts holds what both decide.
  *
  * GitHub rejects comment bodies over 65,536 characters. The body is assembled from segments; when they
  * do not all fit, details go first, then table rows, then risk lines (never the counts), and the
@@ -8,20 +10,21 @@
  *
  * Renderers receive masked data only (masking.ts): they escape, they never look for secrets.
  */
-import { ACTION_ORDER, countChanges, type ChangeAction, type ResourceChange, type SettingDiff, type StackChanges } from './change-model';
+import { countChanges, type ChangeAction, type ResourceChange, type SettingDiff, type StackChanges } from './change-model';
 import { code, escapeInline, linkUrlProblem, markdownUrl, marker, valueCell } from './markdown-text';
 import {
+  changeNote,
   commitProblem,
   hasAttribution,
   listNames,
   nextStep,
   riskGroups,
   riskItems,
-  settingPathInStack,
   settingsByAddress,
   settingsWithoutEffect,
   settingText,
   shownStacks,
+  sortedChanges,
   type RiskItem,
   type RiskResource,
 } from './report';
@@ -74,9 +77,9 @@ export function inlineWithCode(text: string): string {
     .join('');
 }
 
-function settingMarkdown(setting: SettingDiff, stack?: string): string {
+function settingMarkdown(setting: SettingDiff): string {
   const t = settingText(setting);
-  return `${code(stack === undefined ? t.path : settingPathInStack(t.path, stack))}: ${code(t.before)} → ${code(t.after)}`;
+  return `${code(t.path)}: ${code(t.before)} → ${code(t.after)}`;
 }
 
 /**
@@ -126,18 +129,8 @@ function riskSegments(findings: readonly Finding[], stacks: readonly StackChange
   return segments;
 }
 
-function sortedChanges(changes: readonly ResourceChange[]): ResourceChange[] {
-  return ACTION_ORDER.flatMap((action) => changes.filter((c) => c.action === action).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)));
-}
-
 function whyText(change: ResourceChange): string {
-  const parts: string[] = [];
-  if (change.action === 'forget') parts.push('removed from the Terraform state, not destroyed: no longer managed');
-  if (change.replacePaths?.length) parts.push(`forced by ${change.replacePaths.join(', ')}`);
-  // A forgotten resource's reason is `delete_because_no_resource_config`, which would contradict "not destroyed".
-  if (change.reason && change.action !== 'forget') parts.push(change.reason.replace(/_/g, ' '));
-  if (change.previousAddress) parts.push(`moved from ${change.previousAddress}`);
-  return parts.length ? escapeInline(parts.join('; ')) : '';
+  return escapeInline(changeNote(change));
 }
 
 function resourceCell(change: ResourceChange): string {

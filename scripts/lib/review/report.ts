@@ -3,7 +3,7 @@
  * which configuration setting, which stacks are shown, and what the reviewer does next. Everything
  * here reads the masked model (masking.ts) only.
  */
-import type { ResourceChange, SettingDiff, SettingEffect, StackChanges } from './change-model';
+import { ACTION_ORDER, type ResourceChange, type SettingDiff, type SettingEffect, type StackChanges } from './change-model';
 import type { Finding, Severity } from './rules';
 import { formatValue } from './values';
 
@@ -87,6 +87,22 @@ function mergeItems(items: readonly RiskItem[]): RiskItem[] {
 /** The risk lines of findings, most severe first, each rule's identical findings on several resources merged. */
 export function riskItems(findings: readonly Finding[], stacks: readonly StackChanges[]): RiskItem[] {
   return mergeItems(resourceItems(findings, stacks));
+}
+
+/** Changes in the order they are listed: destructive actions first, then by address. */
+export function sortedChanges(changes: readonly ResourceChange[]): ResourceChange[] {
+  return ACTION_ORDER.flatMap((action) => changes.filter((c) => c.action === action).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)));
+}
+
+/** Why a change happens, as plain text ('' when there is nothing to add): forced replacement, forget, move. */
+export function changeNote(change: ResourceChange): string {
+  const parts: string[] = [];
+  if (change.action === 'forget') parts.push('removed from the Terraform state, not destroyed: no longer managed');
+  if (change.replacePaths?.length) parts.push(`forced by ${change.replacePaths.join(', ')}`);
+  // A forgotten resource's reason is `delete_because_no_resource_config`, which would contradict "not destroyed".
+  if (change.reason && change.action !== 'forget') parts.push(change.reason.replace(/_/g, ' '));
+  if (change.previousAddress) parts.push(`moved from ${change.previousAddress}`);
+  return parts.join('; ');
 }
 
 /** A resource change as a person names it: its construct path when known, else its Terraform address. */

@@ -8,19 +8,20 @@
  * character is written as a `\uXXXX` escape instead.
  */
 import { NO_COLOUR, type Palette } from '../io/colour';
-import { ACTION_ORDER, type ChangeAction, type ResourceChange, type SettingDiff, type StackChanges } from './change-model';
+import { type ChangeAction, type ResourceChange, type SettingDiff, type StackChanges } from './change-model';
 import { countsLine } from './markdown';
 import {
+  changeNote,
   hasAttribution,
   listNames,
   nextStep,
   riskGroups,
   riskItems,
-  settingPathInStack,
   settingsByAddress,
   settingsWithoutEffect,
   settingText,
   shownStacks,
+  sortedChanges,
   type RiskItem,
   type RiskResource,
 } from './report';
@@ -62,10 +63,9 @@ function withHighlights(p: Palette, text: string): string {
     .join('');
 }
 
-function settingLine(p: Palette, setting: SettingDiff, stack?: string): string {
+function settingLine(p: Palette, setting: SettingDiff): string {
   const t = settingText(setting);
-  const path = stack === undefined ? t.path : settingPathInStack(t.path, stack);
-  return `${p.bold(terminalSafe(path))}: ${terminalSafe(t.before)} → ${terminalSafe(t.after)}`;
+  return `${p.bold(terminalSafe(t.path))}: ${terminalSafe(t.before)} → ${terminalSafe(t.after)}`;
 }
 
 function riskItemLines(p: Palette, item: RiskItem, withStack: boolean, indent: string): string[] {
@@ -107,17 +107,8 @@ function riskLines(p: Palette, findings: readonly Finding[], stacks: readonly St
   return lines;
 }
 
-function sortedChanges(changes: readonly ResourceChange[]): ResourceChange[] {
-  return ACTION_ORDER.flatMap((action) => changes.filter((c) => c.action === action).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)));
-}
-
 function why(change: ResourceChange): string {
-  const parts: string[] = [];
-  if (change.action === 'forget') parts.push('removed from the Terraform state, not destroyed: no longer managed');
-  if (change.replacePaths?.length) parts.push(`forced by ${change.replacePaths.join(', ')}`);
-  if (change.reason && change.action !== 'forget') parts.push(change.reason.replace(/_/g, ' '));
-  if (change.previousAddress) parts.push(`moved from ${change.previousAddress}`);
-  return parts.length ? terminalSafe(parts.join('; ')) : '';
+  return terminalSafe(changeNote(change));
 }
 
 function stackLines(p: Palette, stack: StackChanges, findings: readonly Finding[], title: string): string[] {
