@@ -118,6 +118,32 @@ describe('attributeToSettings', () => {
     });
   });
 
+  it('keeps a finding with the other changes when it may come from the part of a resource no setting explains', () => {
+    // The partition count is also written on the workspace as a tag; the head output also cuts the
+    // workspace's retention, which no setting does (a code change).
+    const tagged = (plan: StackPlan): TerraformJson => {
+      const tf = fakeSynth(plan);
+      const law = tf.resource!.azurerm_log_analytics_workspace.law;
+      return { resource: { ...tf.resource, azurerm_log_analytics_workspace: { law: { ...law, tags: { partitions: String(plan.eventHub?.partitionCount) } } } } };
+    };
+    const head = edit(BASE, 'partitionCount: 2', 'partitionCount: 4');
+    const headTf = tagged(parseConfig(head)[0]);
+    const law = headTf.resource!.azurerm_log_analytics_workspace.law;
+    const headOutput = new Map([['contoso-dev', { resource: { ...headTf.resource, azurerm_log_analytics_workspace: { law: { ...law, retention_in_days: 7 } } } }]]);
+    const { stack, findings } = attribute(BASE, head, { headOutput }, tagged);
+    expect(findings.map((f) => f.ruleId)).toEqual(['AR8']);
+    const attribution = stack('contoso-dev').attribution!;
+    expect(attribution.effects).toEqual([
+      {
+        settings: [{ path: 'tenants.contoso.environments.dev.eventHub.partitionCount', before: 2, after: 4 }],
+        addresses: ['azurerm_eventhub.hub', 'azurerm_log_analytics_workspace.law'],
+        findings: [],
+      },
+    ]);
+    expect(attribution.unexplained).toEqual(['azurerm_log_analytics_workspace.law']);
+    expect(attribution.notes).toEqual([expect.stringMatching(/^The head configuration head\.yaml synthesizes to something else than the head output for this stack \(1 resource\(s\) differ\)/)]);
+  });
+
   it('measures a setting that is not valid on its own as the head without it', () => {
     // Retention below the immutability period is refused; with the period lowered in the same change it is valid.
     const base = edit(BASE, 'storage: { retentionInDays: 400 }', 'storage: { retentionInDays: 400, immutability: { periodInDays: 365 } }');

@@ -317,9 +317,11 @@ function attributeStack(
         if (f.stack !== stack.stack) return false;
         const by = explainedBy.get(f.address) ?? [];
         if (!by.includes(m)) return false;
-        // The settings that reproduce this very finding; when none does alone, every setting that changes its resource.
+        // The settings that reproduce this very finding. When none does alone: the settings that change its
+        // resource, if together they explain all of that change; otherwise the finding may come from the part
+        // no setting explains, and it stays with the other changes.
         const reproducing = by.filter((x) => x.findings.has(findingKey(f.ruleId, f.address)));
-        return reproducing.length === 0 || reproducing.includes(m);
+        return reproducing.length > 0 ? reproducing.includes(m) : !unexplained.includes(f.address);
       })
       .map((f) => ({ ruleId: f.ruleId, address: f.address }))
       .filter((f, i, all) => all.findIndex((g) => g.ruleId === f.ruleId && g.address === f.address) === i),

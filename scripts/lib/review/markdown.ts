@@ -23,8 +23,10 @@ import {
   settingsByAddress,
   settingsWithoutEffect,
   settingText,
+  sharedNotes,
   shownStacks,
   sortedChanges,
+  stackNotes,
   type RiskItem,
   type RiskResource,
 } from './report';
@@ -137,9 +139,9 @@ function resourceCell(change: ResourceChange): string {
   return change.name === undefined ? code(change.address) : `${code(change.name)} (${escapeInline(change.type)})`;
 }
 
-function stackSegments(stack: StackChanges, findings: readonly Finding[]): Segment[] {
+function stackSegments(stack: StackChanges, findings: readonly Finding[], shared: readonly string[] = []): Segment[] {
   const segments: Segment[] = [];
-  for (const note of [...stack.notes, ...(stack.attribution?.notes ?? [])]) segments.push({ text: `> ${escapeInline(note)}\n\n`, priority: 0 });
+  for (const note of stackNotes(stack, shared)) segments.push({ text: `> ${escapeInline(note)}\n\n`, priority: 0 });
   const changes = sortedChanges(stack.changes);
   segments.push({ text: `**${countsLine(stack.changes)}**\n\n`, priority: 0 });
   if (changes.length === 0) return segments;
@@ -275,6 +277,7 @@ export function renderSynthDiffComment(stacks: readonly StackChanges[], findings
   const changed = stacks.filter((s) => s.changes.length > 0).length;
   const { shown, unchanged } = shownStacks(stacks);
   const quiet = settingsWithoutEffect(stacks);
+  const shared = sharedNotes(stacks);
   const summary =
     `${stacks.length} stack(s) compared: ${changed} with changes` +
     (added ? `, ${added} added` : '') +
@@ -282,6 +285,7 @@ export function renderSynthDiffComment(stacks: readonly StackChanges[], findings
     '.' +
     (unchanged.length > 0 ? ` Unchanged, so not shown: ${escapeInline(listNames(unchanged))}.` : '') +
     (quiet.length > 0 ? `\n\nChanged without a resource change: ${quiet.map((s) => settingMarkdown(s)).join('; ')}.` : '') +
+    shared.map((note) => `\n\n> ${escapeInline(note)}`).join('') +
     '\n\nSynthesized configuration compared with the base branch; no Terraform, state or credentials involved. ' +
     'Values with `${…}` references are compared as text; a replacement is shown only where an argument is known to force one. The per-stack plans are authoritative.';
   const segments: Segment[] = [
@@ -292,7 +296,7 @@ export function renderSynthDiffComment(stacks: readonly StackChanges[], findings
   segments.push(...riskSegments(findings, stacks, true), { text: '\n', priority: 0 });
   for (const stack of shown) {
     segments.push({ text: `### ${code(stack.stack)}\n\n`, priority: 0 });
-    segments.push(...stackSegments(stack, findings));
+    segments.push(...stackSegments(stack, findings, shared));
   }
   return assemble(segments, noteIndex, options, 'synth diff');
 }

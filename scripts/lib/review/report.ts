@@ -212,14 +212,30 @@ export function settingsWithoutEffect(stacks: readonly StackChanges[]): SettingD
 }
 
 /**
+ * Attribution notes said by more than one stack (a base configuration this version cannot read) are
+ * one cause: shown once, at the top, and not again per stack.
+ */
+export function sharedNotes(stacks: readonly StackChanges[]): string[] {
+  const count = new Map<string, number>();
+  for (const stack of stacks) for (const note of new Set(stack.attribution?.notes ?? [])) count.set(note, (count.get(note) ?? 0) + 1);
+  return [...count].filter(([, n]) => n > 1).map(([note]) => note);
+}
+
+/** The notes of one stack: its own, and its attribution notes that no other stack shares. */
+export function stackNotes(stack: StackChanges, shared: readonly string[]): string[] {
+  return [...stack.notes, ...(stack.attribution?.notes ?? []).filter((n) => !shared.includes(n))];
+}
+
+/**
  * The stacks a synth diff shows: those with resource changes or notes (added, removed, attribution
  * notes). The others are counted, not listed.
  */
 export function shownStacks(stacks: readonly StackChanges[]): { readonly shown: StackChanges[]; readonly unchanged: string[] } {
   const shown: StackChanges[] = [];
   const unchanged: string[] = [];
+  const shared = sharedNotes(stacks);
   for (const stack of stacks) {
-    if (stack.changes.length > 0 || stack.notes.length > 0 || (stack.attribution?.notes.length ?? 0) > 0) shown.push(stack);
+    if (stack.changes.length > 0 || stackNotes(stack, shared).length > 0) shown.push(stack);
     else unchanged.push(stack.stack);
   }
   return { shown, unchanged };

@@ -20,8 +20,10 @@ import {
   settingsByAddress,
   settingsWithoutEffect,
   settingText,
+  sharedNotes,
   shownStacks,
   sortedChanges,
+  stackNotes,
   type RiskItem,
   type RiskResource,
 } from './report';
@@ -111,9 +113,9 @@ function why(change: ResourceChange): string {
   return terminalSafe(changeNote(change));
 }
 
-function stackLines(p: Palette, stack: StackChanges, findings: readonly Finding[], title: string): string[] {
+function stackLines(p: Palette, stack: StackChanges, findings: readonly Finding[], title: string, shared: readonly string[] = []): string[] {
   const lines = [`${title}${countsLine(stack.changes)}`];
-  for (const note of [...stack.notes, ...(stack.attribution?.notes ?? [])]) lines.push(`  ${p.yellow('Note:')} ${terminalSafe(note)}`);
+  for (const note of stackNotes(stack, shared)) lines.push(`  ${p.yellow('Note:')} ${terminalSafe(note)}`);
   const risky = new Map<string, string[]>();
   for (const f of findings) if (f.stack === stack.stack) risky.set(f.address, [...new Set([...(risky.get(f.address) ?? []), f.ruleId])]);
   const settings = settingsByAddress(stack);
@@ -155,16 +157,18 @@ export function renderSynthDiffText(stacks: readonly StackChanges[], findings: r
   const changed = stacks.filter((s) => s.changes.length > 0).length;
   const { shown, unchanged } = shownStacks(stacks);
   const quiet = settingsWithoutEffect(stacks);
+  const shared = sharedNotes(stacks);
   const lines = [p.bold('cdktf synth diff')];
   if (options.commit !== undefined) lines.push(`Commit: ${terminalSafe(options.commit)}`);
   lines.push(
     `${stacks.length} stack(s) compared: ${changed} with changes${added ? `, ${added} added` : ''}${removed ? `, ${removed} removed` : ''}.` +
       (unchanged.length > 0 ? ` Unchanged, so not shown: ${terminalSafe(listNames(unchanged))}.` : ''),
     ...(quiet.length > 0 ? [`Changed without a resource change: ${quiet.map((s) => settingLine(p, s)).join('; ')}`] : []),
+    ...shared.map((note) => `${p.yellow('Note:')} ${terminalSafe(note)}`),
     p.dim('Synthesized configuration compared with the base branch; the per-stack plans are authoritative.'),
     '',
     ...riskLines(p, findings, stacks, true),
   );
-  for (const stack of shown) lines.push('', ...stackLines(p, stack, findings, `${p.bold(terminalSafe(stack.stack))}: `));
+  for (const stack of shown) lines.push('', ...stackLines(p, stack, findings, `${p.bold(terminalSafe(stack.stack))}: `, shared));
   return `${lines.join('\n')}\n`;
 }
