@@ -8,6 +8,7 @@
  * larger than KQL_FILE_MAX_BYTES).
  */
 import { KQL_LIMITS, knownTables, validateKql } from '../constructs/internal/kql-validator';
+import { colourEnabled, NO_COLOUR, palette, type Palette } from './lib/io/colour';
 import { InputError, readInputFile } from './lib/io/read-input';
 
 /**
@@ -39,6 +40,8 @@ export interface KqlCheckIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly readFile: (path: string) => string;
+  /** Colours for `out` (a terminal); @default none */
+  readonly palette?: Palette;
 }
 
 /** The command, as a function of its arguments; returns the exit status. */
@@ -82,17 +85,19 @@ export function runKqlCheck(args: readonly string[], io: KqlCheckIo): number {
   }
   if (unreadable) return 2;
 
+  const p = io.palette ?? NO_COLOUR;
   let errors = 0;
   for (const [file, text] of texts) {
     if (text.replace(/\/\/.*$/gm, '').trim() === '') {
-      io.out(`${file}:1:1: the file holds no query (KQLV002)`);
+      io.out(`${p.bold(`${file}:1:1:`)} ${p.red('the file holds no query')} ${p.dim('(KQLV002)')}`);
       errors++;
       continue;
     }
     for (const d of validateKql(text, { includeWarnings: warnings })) {
-      const label = d.severity === 'Error' ? '' : `${d.severity.toLowerCase()}: `;
-      io.out(`${file}:${d.line}:${d.column}: ${label}${d.message} (${d.code})`);
-      if (d.severity === 'Error') errors++;
+      const error = d.severity === 'Error';
+      const message = error ? p.red(d.message) : `${p.yellow(`${d.severity.toLowerCase()}:`)} ${d.message}`;
+      io.out(`${p.bold(`${file}:${d.line}:${d.column}:`)} ${message} ${p.dim(`(${d.code})`)}`);
+      if (error) errors++;
     }
   }
   return errors > 0 ? 1 : 0;
@@ -103,5 +108,6 @@ if (require.main === module) {
     out: (line) => process.stdout.write(line.endsWith('\n') ? line : `${line}\n`),
     err: (line) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`),
     readFile: (path) => readInputFile(path, { maxBytes: KQL_FILE_MAX_BYTES, expected: 'a KQL query file' }),
+    palette: palette(colourEnabled(process.stdout)),
   });
 }

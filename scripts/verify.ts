@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { colourEnabled } from './lib/io/colour';
 import { main } from './lib/verify/main';
 import { redact } from './lib/verify/redact';
 
@@ -18,6 +19,7 @@ main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTTY: process.stderr.isTTY === true,
+  colour: colourEnabled(process.stdout),
   readFile: (file) => readFile(file, 'utf8'),
   exec: async (file, args, options) => (await run(file, [...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 })).stdout,
   now: () => new Date(),

@@ -3,9 +3,11 @@
  * the project has never seen: exit 0 when clean, 1 on any error, 2 on usage errors.
  */
 import { execFileSync, spawn } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { palette } from '../../scripts/lib/io/colour';
+import { runKqlCheck } from '../../scripts/kql-check';
 import { REPO_ROOT as ROOT } from '../support/run-script';
 
 interface Run {
@@ -16,7 +18,8 @@ interface Run {
 
 function kqlCheck(...args: string[]): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kql-check.ts', ...args], { cwd: ROOT });
+    const { FORCE_COLOR: _force, ...env } = process.env; // plain output whatever the CI sets
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kql-check.ts', ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
@@ -63,6 +66,19 @@ test('exits 1 and prints file:line:col: message for each problem, clean files in
     `${column}:2:9: The name 'OperationNam' does not refer to any known column, table, variable or function. (KS142)`,
     `${table}:1:1: The name 'SignInLog' does not refer to any known table, tabular variable or function. (KS204)`,
   ]);
+});
+
+test('colours the location, the error and the code when the output goes to a terminal, and nothing else changes', () => {
+  const syntax = file('colour.kql', 'SigninLogs\n| where\n| take 10\n');
+  const lines = (colour: boolean) => {
+    const out: string[] = [];
+    const status = runKqlCheck([syntax], { out: (l) => out.push(l), err: (l) => out.push(l), readFile: (f) => readFileSync(f, 'utf8'), palette: palette(colour) });
+    return { status, out };
+  };
+  const coloured = lines(true);
+  expect(coloured.status).toBe(1);
+  expect(coloured.out).toEqual([`\x1b[1m${syntax}:2:8:\x1b[22m \x1b[31mMissing expression\x1b[39m \x1b[2m(KS006)\x1b[22m`]);
+  expect(lines(false).out).toEqual([`${syntax}:2:8: Missing expression (KS006)`]);
 });
 
 test('exits 1 on an empty file', async () => {

@@ -1,9 +1,10 @@
 /**
- * Property test for masking in plan-summary and synth-diff (issue 9): random secrets drawn from every
+ * Property test for masking in plan-summary and synth-diff (issues 9 and 10): random secrets drawn from every
  * character class (markdown and HTML specials such as ~ $ @ # | * [ ] \ ` < > & " ', whitespace,
  * control characters, non-ASCII and astral characters) are put in every position a plan or a
- * synthesized stack can hold them. No output (the markdown, the findings and stacks as JSON, and the
- * command's stdout and stderr) may contain a secret, or any 8 consecutive characters of one, in any
+ * synthesized stack can hold them (and, for synth-diff, every place of the configuration settings a
+ * change is put under). No output (the markdown, the text for a terminal, the findings and stacks as
+ * JSON, and the command's stdout and stderr in both formats) may contain a secret, or any 8 consecutive characters of one, in any
  * reading: raw, HTML entities decoded, markdown escapes removed, JSON escapes decoded, in any order.
  *
  * The generator is seeded, so every run checks the same cases; a failure names the seed, the case and
@@ -12,7 +13,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { palette } from '../../scripts/lib/io/colour';
+import type { StackChanges } from '../../scripts/lib/review/change-model';
 import { SecretMask } from '../../scripts/lib/review/masking';
+import type { Finding } from '../../scripts/lib/review/rules';
 import { summarisePlans, summariseSynthDiff } from '../../scripts/lib/review/summarise';
 import { parseTerraformJson, type TerraformJson } from '../../scripts/lib/review/synth-output';
 import { MASKED, UNKNOWN } from '../../scripts/lib/review/values';
@@ -234,12 +238,14 @@ describe(`masking property (seed ${SEED.toString(16)}, ${CASES} cases per comman
   it('plan-summary: no secret from any position reaches the markdown, the findings or the stacks', () => {
     for (let i = 0; i < CASES; i += 1) {
       const { text, secrets } = planWithSecrets(next);
-      const result = summarisePlans([{ text, label: 'plan.json', stack: 'prod' }], { fullPlanUrl: 'https://ci.example/run/1' });
-      // Not vacuous: the summary is there, with the public values, the masks and the risks.
-      expect(result.markdown).toContain('app-public-name-v2');
-      expect(result.markdown).toContain('(sensitive)');
+      const result = summarisePlans([{ text, label: 'plan.json', stack: 'prod' }], { fullPlanUrl: 'https://ci.example/run/1', palette: palette(true) });
+      // Not vacuous: the summary is there, with the public values, the masks and the risks, in both formats.
+      for (const output of [result.markdown, result.text]) {
+        expect(output).toContain('app-public-name-v2');
+        expect(output).toContain('(sensitive)');
+      }
       expect(result.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['AR1', 'AR12', 'AR13']));
-      const leak = findLeak({ markdown: result.markdown, findings: asJson(result.findings), stacks: asJson(result.stacks) }, secrets);
+      const leak = findLeak({ markdown: result.markdown, text: result.text, findings: asJson(result.findings), stacks: asJson(result.stacks) }, secrets);
       expect({ case: i, leak }).toEqual({ case: i, leak: undefined });
     }
   });
@@ -247,11 +253,49 @@ describe(`masking property (seed ${SEED.toString(16)}, ${CASES} cases per comman
   it('synth-diff: no secret from any position reaches the markdown, the findings or the stacks', () => {
     for (let i = 0; i < CASES; i += 1) {
       const { base, head, secrets } = synthWithSecrets(next);
-      const result = summariseSynthDiff(base, head);
-      expect(result.markdown).toContain('siem-public-name');
-      expect(result.markdown).toContain('(sensitive)');
+      const result = summariseSynthDiff(base, head, { palette: palette(true) });
+      for (const output of [result.markdown, result.text]) {
+        expect(output).toContain('siem-public-name');
+        expect(output).toContain('(sensitive)');
+      }
       expect(result.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['AR12', 'AR13']));
-      const leak = findLeak({ markdown: result.markdown, findings: asJson(result.findings), stacks: asJson(result.stacks) }, secrets);
+      const leak = findLeak({ markdown: result.markdown, text: result.text, findings: asJson(result.findings), stacks: asJson(result.stacks) }, secrets);
+      expect({ case: i, leak }).toEqual({ case: i, leak: undefined });
+    }
+  });
+
+  it('synth-diff: no secret reaches the configuration settings changes are put under, in either format', () => {
+    for (let i = 0; i < CASES; i += 1) {
+      const { base, head, secrets } = synthWithSecrets(next);
+      const v = secrets.variableDefault;
+      // The settings a change is put under, holding the known secrets as values, inside values, as map keys, in paths and notes.
+      const attribute = (stacks: readonly StackChanges[], findings: readonly Finding[]): StackChanges[] =>
+        stacks.map((stack) => ({
+          ...stack,
+          attribution: {
+            effects: [
+              {
+                settings: [
+                  { path: 'tenants.contoso.environments.dev.alerts.webhook', before: v, after: `https://siem.example/hook?code=${secrets.sensitiveOutput}` },
+                  { path: `tenants.contoso.environments.dev.tags.${v}`, before: undefined, after: { [v]: 'key', list: [v, 'public-setting-value'] } },
+                ],
+                addresses: stack.changes.map((c) => c.address),
+                findings: findings.filter((f) => f.stack === stack.stack).map((f) => ({ ruleId: f.ruleId, address: f.address })),
+              },
+              // Known secrets only: the literal inside sensitive(...) is not collected (docs/security.md, Known limits).
+              { settings: [{ path: 'tenants.contoso.displayName', before: `a ${secrets.sensitiveOutput} b`, after: v }], addresses: [], findings: [] },
+            ],
+            unexplained: [],
+            notes: [`The head configuration ${v}.yaml synthesizes to something else`],
+          },
+        }));
+      const result = summariseSynthDiff(base, head, { attribute, palette: palette(true) });
+      for (const output of [result.markdown, result.text]) {
+        expect(output).toContain('tenants.contoso.environments.dev.alerts.webhook');
+        expect(output).toContain('public-setting-value');
+        expect(output).toContain('(sensitive)');
+      }
+      const leak = findLeak({ markdown: result.markdown, text: result.text, findings: asJson(result.findings), stacks: asJson(result.stacks) }, secrets);
       expect({ case: i, leak }).toEqual({ case: i, leak: undefined });
     }
   });
@@ -267,9 +311,12 @@ describe(`masking property (seed ${SEED.toString(16)}, ${CASES} cases per comman
       const { text, secrets } = planWithSecrets(next);
       const file = join(dir, 'plan.json');
       writeFileSync(file, text);
-      const result = runScript('scripts/plan-summary.ts', [file, '--stack', 'prod']);
-      expect(result.status).toBe(0);
-      expect(findLeak({ stdout: result.stdout, stderr: result.stderr }, secrets)).toBeUndefined();
+      for (const format of ['markdown', 'text']) {
+        const result = runScript('scripts/plan-summary.ts', [file, '--stack', 'prod', '--format', format], undefined, undefined, { FORCE_COLOR: '1' });
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain('app-public-name-v2');
+        expect(findLeak({ stdout: result.stdout, stderr: result.stderr }, secrets)).toBeUndefined();
+      }
     });
 
     it('synth-diff', () => {
@@ -279,9 +326,13 @@ describe(`masking property (seed ${SEED.toString(16)}, ${CASES} cases per comman
         writeFileSync(join(dir, name, 'stacks', 'dev', 'cdk.tf.json'), JSON.stringify(stacks.get('dev')));
         return join(dir, name);
       };
-      const result = runScript('scripts/synth-diff.ts', [tree('base', base), tree('head', head)]);
-      expect(result.status).toBe(0);
-      expect(findLeak({ stdout: result.stdout, stderr: result.stderr }, secrets)).toBeUndefined();
+      const [baseDir, headDir] = [tree('base', base), tree('head', head)];
+      for (const format of ['markdown', 'text']) {
+        const result = runScript('scripts/synth-diff.ts', [baseDir, headDir, '--format', format], undefined, undefined, { FORCE_COLOR: '1' });
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain('siem-public-name');
+        expect(findLeak({ stdout: result.stdout, stderr: result.stderr }, secrets)).toBeUndefined();
+      }
     });
   });
 

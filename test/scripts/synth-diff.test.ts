@@ -84,14 +84,17 @@ describe('synth-diff command', () => {
     expect(out).toContain('3 stack(s) compared: 3 with changes, 1 added, 1 removed.');
     expect(out).toContain('### <code>contoso-dev</code>');
     expect(out).toContain('**1 to create, 4 to update, 1 to replace, 0 to delete.**');
-    expect(out).toContain('> Stack <code>new-stack</code> is new in this change.');
+    expect(out).toContain('> Stack new-stack is new in this change.');
     expect(out).toContain('is removed by this change: all its resources would be destroyed.');
     expect(out.indexOf('Audit risk')).toBeLessThan(out.indexOf('### <code>contoso-dev</code>'));
   });
 
   it('flags risks: retention cut, prevent_destroy removed, destination repointed (a known replacement), stack removed', () => {
     const out = runScript(SCRIPT, [base, head]).stdout;
-    expect(out).toMatch(/AR8 WorkspaceRetentionReduced · <code>contoso-dev<\/code> <code>azurerm_log_analytics_workspace.audit<\/code>: workspace retention reduced from 730 to 30 days/);
+    // Named by its construct path (from the `//` metadata of the head side), not its logical id.
+    expect(out).toMatch(/AR8 WorkspaceRetentionReduced · <code>contoso-dev<\/code> <code>Workspace<\/code>: workspace retention reduced from 730 to 30 days/);
+    expect(out).toContain('| ✏️ update | <code>Workspace</code> (azurerm_log_analytics_workspace) | ⚠️ AR8 |  |');
+    expect(out).toContain('<summary>✏️ update <code>Workspace</code> (<code>azurerm_log_analytics_workspace.audit</code>): 1 attribute(s)</summary>');
     expect(out).toMatch(/AR6 PreventDestroyRemoved · <code>contoso-dev<\/code> <code>azurerm_storage_account.archive<\/code>/);
     expect(out).not.toMatch(/AR6 PreventDestroyRemoved · <code>contoso-dev<\/code> <code>azurerm_storage_container.signin<\/code>/);
     expect(out).toMatch(/AR1 AuditResourceDestroyed · <code>contoso-dev<\/code> <code>azurerm_monitor_aad_diagnostic_setting.entra<\/code>: replaced \(forced by storage_account_id\)/);
@@ -125,7 +128,11 @@ describe('synth-diff command', () => {
     const same = runScript(SCRIPT, [head, head, '--fail-on-risk']);
     expect(same.status).toBe(0);
     expect(same.stdout).toContain('**Audit risk:** none.');
-    expect(same.stdout).toContain('**0 to create, 0 to update, 0 to replace, 0 to delete.**');
+    expect(same.stdout).toContain('**Next step:** no risk and no change: nothing to review.');
+    // Unchanged stacks are counted and named, not given a section of their own.
+    expect(same.stdout).toContain('2 stack(s) compared: 0 with changes. Unchanged, so not shown: contoso-dev, new-stack.');
+    expect(same.stdout).not.toContain('### <code>');
+    expect(same.stdout).not.toContain('to create');
   });
 
   it('treats an empty base directory as no stacks, so every head stack is added', () => {

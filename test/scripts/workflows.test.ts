@@ -145,7 +145,9 @@ describe('pull-request.yml', () => {
   it('posts a synth diff against the base branch as a sticky comment', () => {
     const job = wf.jobs['synth-diff'];
     expect(job.steps.some((s) => s.uses?.startsWith('actions/checkout@') && s.with?.ref === '${{ github.event.pull_request.base.sha }}')).toBe(true);
-    expect(runs(job)).toContain('npm run --silent synth:diff -- base/cdktf.out cdktf.out --out synth-diff.md');
+    expect(runs(job)).toContain('npm run --silent synth:diff -- base/cdktf.out cdktf.out --out synth-diff.md "${configs[@]}"');
+    // Changes are put under the setting that causes them: both configuration files, when the base has one.
+    expect(runs(job)).toContain('configs=(--base-config base/stacks/environments.yaml --head-config stacks/environments.yaml)');
     expect(uses(job, 'actions/github-script')?.with?.script).toContain("'synth-diff.md'");
     expect(runs(job)).toContain('$GITHUB_STEP_SUMMARY');
   });

@@ -15,15 +15,23 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
+/** The environment scripts run in: the test's own, without what would change their output (CI sets GITHUB_SHA). */
+function scriptEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const { GITHUB_SHA: _sha, FORCE_COLOR: _force, ...env } = process.env;
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
 /**
  * @param timeoutMs kills the script after this long; the call then throws (ETIMEDOUT), so a test of
  *   "never waits" fails instead of hanging. @default no limit
+ * @param env variables added to (or replacing) the test's environment, which has NO_COLOR set and
+ *   GITHUB_SHA and FORCE_COLOR removed.
  */
-export function runScript(script: string, args: readonly string[], cwd: string = REPO_ROOT, timeoutMs?: number): ScriptResult {
+export function runScript(script: string, args: readonly string[], cwd: string = REPO_ROOT, timeoutMs?: number, env: Readonly<Record<string, string>> = {}): ScriptResult {
   const result = spawnSync(process.execPath, ['--import', TSX_IMPORT, join(REPO_ROOT, script), ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: scriptEnv(env),
     maxBuffer: 64 * 1024 * 1024,
     timeout: timeoutMs,
     killSignal: 'SIGKILL',

@@ -37,6 +37,12 @@ export interface AttributeChange {
 export interface ResourceChange {
   /** Terraform address, e.g. `azurerm_log_analytics_workspace.audit`. */
   readonly address: string;
+  /**
+   * A name a person recognises: the construct path inside the stack, from cdktf's `//` metadata
+   * (`Storage/Lifecycle` for `azurerm_storage_management_policy.Storage_Lifecycle_EFD81F17`). Known
+   * only in synth diffs: plans do not carry the metadata.
+   */
+  readonly name?: string;
   /** Where the resource was before a `moved` block, when Terraform reports one. */
   readonly previousAddress?: string;
   /** Resource type, e.g. `azurerm_log_analytics_workspace`. */
@@ -61,13 +67,46 @@ export interface ResourceChange {
   readonly preventDestroy?: { readonly before: boolean; readonly after: boolean };
 }
 
+/** One configuration setting that differs between the base and the head configuration file. */
+export interface SettingDiff {
+  /** The setting as written in the file, e.g. `tenants.contoso.environments.prod.storage.retentionInDays`. */
+  readonly path: string;
+  /** `undefined` where the setting is absent on that side. Real values: mask before rendering. */
+  readonly before: Value | undefined;
+  readonly after: Value | undefined;
+}
+
+/** What one setting change (or a few that are valid only together) does to one stack. */
+export interface SettingEffect {
+  /** Usually one setting; several when none of them is a valid configuration change on its own. */
+  readonly settings: readonly SettingDiff[];
+  /** Addresses of the stack's resource changes the settings explain, wholly or in part. */
+  readonly addresses: readonly string[];
+  /** The Audit-risk findings the settings explain, by rule and address. */
+  readonly findings: readonly { readonly ruleId: string; readonly address: string }[];
+}
+
+/** Which configuration settings explain a stack's changes (synth diffs given both configuration files). */
+export interface SettingAttribution {
+  /** In the order the settings appear in the file. */
+  readonly effects: readonly SettingEffect[];
+  /** Addresses of changes that no setting explains, wholly or in part: code, defaults or provider versions. */
+  readonly unexplained: readonly string[];
+  /** Why the attribution is incomplete, as plain text. */
+  readonly notes: readonly string[];
+}
+
 /** The changes of one stack, from one plan or one pair of synthesized stacks. */
 export interface StackChanges {
   readonly stack: string;
   readonly source: 'plan' | 'synth';
   readonly changes: readonly ResourceChange[];
-  /** Notes for the reader (plan errored, stack added, …), as markdown with any input already escaped. */
+  /** Notes for the reader (plan errored, stack added, …), as plain text: renderers escape them. */
   readonly notes: readonly string[];
+  /** Set in synth diffs when the stack exists on one side only. */
+  readonly presence?: 'added' | 'removed';
+  /** Which configuration settings explain the changes; only when both configuration files were given. */
+  readonly attribution?: SettingAttribution;
   /**
    * Raw strings known to be secret (sensitive variables and outputs, values at sensitive positions).
    * The masking step masks them wherever they occur; never rendered.

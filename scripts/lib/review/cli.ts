@@ -1,9 +1,11 @@
 /**
  * Command-line plumbing shared by plan-summary and synth-diff: argument parsing, exit codes, output.
  */
+import { colourEnabled, palette, type Palette } from '../io/colour';
 import { InputError } from '../io/read-input';
 import { OutputError, writeOutputFile } from '../io/write-output';
 import { linkUrlProblem } from './markdown-text';
+import { commitProblem } from './report';
 
 /** Exit codes: 0 success (whatever the risks), 1 risks found with --fail-on-risk, 2 usage error, unreadable input or unwritable --out. */
 export const EXIT_OK = 0;
@@ -79,11 +81,70 @@ export function fullPlanUrlOption(args: ParsedArgs): string | undefined {
   return url;
 }
 
+/** What a command needs of its process: where stdout goes and the environment. Tests pass their own. */
+export interface CommandContext {
+  /** Whether stdout is a terminal. */
+  readonly isTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  /** Whether stderr is a terminal: progress lines are written only then. */
+  readonly stderrIsTTY: boolean;
+  readonly stderr: (text: string) => void;
+}
+
+export const PROCESS_CONTEXT: CommandContext = {
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
+  get env() {
+    return process.env;
+  },
+  stdout: (text) => process.stdout.write(text),
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
+  stderr: (text) => process.stderr.write(text),
+};
+
+export type OutputFormat = 'text' | 'markdown';
+
+/**
+ * `--format text|markdown`; by default text when the output goes to a terminal (stdout is a TTY and
+ * there is no `--out`), markdown otherwise (a pipe, a file, CI).
+ */
+export function formatOption(args: ParsedArgs, context: CommandContext): OutputFormat {
+  const format = single(args, '--format');
+  if (format === undefined) return context.isTTY && single(args, '--out') === undefined ? 'text' : 'markdown';
+  if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown, got ${JSON.stringify(format.slice(0, 40))}`);
+  return format;
+}
+
+/** The colours of text output: on for a terminal (see colourEnabled), off for `--out` unless FORCE_COLOR says otherwise. */
+export function outputPalette(args: ParsedArgs, context: CommandContext): Palette {
+  const toTerminal = context.isTTY && single(args, '--out') === undefined;
+  return palette(colourEnabled({ isTTY: toTerminal }, context.env));
+}
+
+/** `--commit <sha>`, else GITHUB_SHA when set (GitHub Actions sets it to the commit the run checked out); lowercased. */
+export function commitOption(args: ParsedArgs, context: CommandContext): string | undefined {
+  const given = single(args, '--commit');
+  if (given !== undefined) {
+    if (commitProblem(given)) throw new UsageError(`--commit ${commitProblem(given)}, got ${JSON.stringify(given.slice(0, 80))}`);
+    return given.toLowerCase();
+  }
+  const env = context.env.GITHUB_SHA;
+  if (env === undefined || env === '') return undefined;
+  if (commitProblem(env)) {
+    throw new UsageError(`GITHUB_SHA ${commitProblem(env)}, got ${JSON.stringify(env.slice(0, 80))}; unset it or pass --commit <sha>`);
+  }
+  return env.toLowerCase();
+}
+
 /** Writes to `--out` when given (failures are OutputErrors), else to stdout. */
-export function emit(text: string, out: string | undefined): void {
+export function emit(text: string, out: string | undefined, context: CommandContext = PROCESS_CONTEXT): void {
   const body = text.endsWith('\n') ? text : `${text}\n`;
   if (out) writeOutputFile(out, body, { label: `--out ${out}` });
-  else process.stdout.write(body);
+  else context.stdout(body);
 }
 
 /**

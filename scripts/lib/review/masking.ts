@@ -20,7 +20,7 @@
  * message says that its details are withheld; the finding itself stays.
  */
 import { mirrorAt } from './attribute-diff';
-import type { AttributeChange, ResourceChange, SensitiveMirror, StackChanges } from './change-model';
+import type { AttributeChange, ResourceChange, SensitiveMirror, SettingAttribution, StackChanges } from './change-model';
 import { AUDIT_RISK_RULES, type AuditRiskRule, type Finding, type RuleContext } from './rules';
 import { MASKED, isObject, type Value, type ValueObject } from './values';
 
@@ -102,6 +102,7 @@ function maskAttribute(change: AttributeChange, mask: SecretMask): AttributeChan
 function maskChange(change: ResourceChange, mask: SecretMask): ResourceChange {
   return {
     address: mask.text(change.address),
+    ...(change.name !== undefined ? { name: mask.text(change.name) } : {}),
     ...(change.previousAddress !== undefined ? { previousAddress: mask.text(change.previousAddress) } : {}),
     type: mask.text(change.type),
     action: change.action,
@@ -114,13 +115,31 @@ function maskChange(change: ResourceChange, mask: SecretMask): ResourceChange {
   };
 }
 
+/**
+ * Settings are configuration values, not Terraform values: no sensitivity mirror marks them, so the
+ * known secrets of every stack and URL credentials are masked in their paths and values alike.
+ */
+function maskAttribution(attribution: SettingAttribution, mask: SecretMask): SettingAttribution {
+  return {
+    effects: attribution.effects.map((effect) => ({
+      settings: effect.settings.map((s) => ({ path: mask.text(s.path), before: mask.value(s.before, undefined), after: mask.value(s.after, undefined) })),
+      addresses: effect.addresses.map((a) => mask.text(a)),
+      findings: effect.findings.map((f) => ({ ruleId: f.ruleId, address: mask.text(f.address) })),
+    })),
+    unexplained: attribution.unexplained.map((a) => mask.text(a)),
+    notes: attribution.notes.map((n) => mask.text(n)),
+  };
+}
+
 /** The masked copy of one stack: no secret left in it, no sensitivity mirrors, no secrets list. */
 export function maskStack(stack: StackChanges, mask: SecretMask): StackChanges {
   return {
     stack: stack.stack,
     source: stack.source,
     changes: stack.changes.map((c) => maskChange(c, mask)),
-    notes: stack.notes,
+    notes: stack.notes.map((n) => mask.text(n)),
+    ...(stack.presence !== undefined ? { presence: stack.presence } : {}),
+    ...(stack.attribution !== undefined ? { attribution: maskAttribution(stack.attribution, mask) } : {}),
     secrets: [],
     locks: stack.locks?.map((l) => ({ ...l, parent: mask.text(l.parent), address: mask.text(l.address), covers: l.covers.map((c) => mask.text(c)) })),
   };

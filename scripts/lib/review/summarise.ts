@@ -1,11 +1,13 @@
 /**
  * The two review pipelines, end to end but without process concerns (arguments, exit codes):
  * plan JSON texts → change model (real values) → Audit-risk findings (decided on real values)
- * → the masking step (masking.ts) → markdown rendered from the masked copy only.
+ * → for synth diffs, optionally, the configuration settings that explain them (config-attribution.ts)
+ * → the masking step (masking.ts) → markdown and text, both rendered from the masked copy only.
  */
 import { basename, dirname } from 'node:path';
 import { findAuditRisks } from './audit-risk';
 import type { StackChanges } from './change-model';
+import type { Palette } from '../io/colour';
 import { DEFAULT_BODY_LIMIT, renderPlanComment, renderSynthDiffComment } from './markdown';
 import { maskForDisplay } from './masking';
 import { parsePlanJson } from './plan-json';
@@ -13,6 +15,7 @@ import { planToStackChanges } from './plan-changes';
 import type { Finding } from './rules';
 import { diffSynthOutputs } from './synth-changes';
 import type { TerraformJson } from './synth-output';
+import { renderPlanText, renderSynthDiffText } from './text';
 
 export interface PlanInput {
   /** The text of `terraform show -json <planfile>`. */
@@ -24,6 +27,8 @@ export interface PlanInput {
 
 export interface ReviewResult {
   readonly markdown: string;
+  /** The same report for a terminal: no markup, coloured with `palette` when given. */
+  readonly text: string;
   /** The Audit-risk findings, decided on real values; addresses and messages masked. */
   readonly findings: readonly Finding[];
   /** The changes as rendered: masked. */
@@ -32,8 +37,20 @@ export interface ReviewResult {
 
 export interface SummaryOptions {
   readonly fullPlanUrl?: string;
-  /** Total character budget of the output. @default 65000 */
+  /** Total character budget of the markdown. @default 65000 */
   readonly limit?: number;
+  /** The commit the plans or synth outputs were made from: 7–40 hexadecimal digits. */
+  readonly commit?: string;
+  /** Colours of the text output. @default none */
+  readonly palette?: Palette;
+}
+
+export interface SynthDiffOptions extends SummaryOptions {
+  /**
+   * Adds to each stack which configuration settings explain its changes and findings (real values
+   * in, real values out; config-attribution.ts). Runs before the masking step.
+   */
+  readonly attribute?: (stacks: readonly StackChanges[], findings: readonly Finding[]) => StackChanges[];
 }
 
 /**
@@ -57,13 +74,17 @@ export function summarisePlans(inputs: readonly PlanInput[], options: SummaryOpt
   const separator = '\n\n---\n\n';
   const total = options.limit ?? DEFAULT_BODY_LIMIT;
   const each = Math.floor((total - separator.length * (stacks.length - 1)) / Math.max(stacks.length, 1));
-  const markdown = stacks.map((stack) => renderPlanComment(stack, findings, { limit: each, fullPlanUrl: options.fullPlanUrl })).join(separator);
-  return { markdown, findings, stacks };
+  const markdown = stacks.map((stack) => renderPlanComment(stack, findings, { limit: each, fullPlanUrl: options.fullPlanUrl, commit: options.commit })).join(separator);
+  const text = stacks.map((stack) => renderPlanText(stack, findings, { commit: options.commit, palette: options.palette })).join('\n');
+  return { markdown, text, findings, stacks };
 }
 
-export function summariseSynthDiff(base: Map<string, TerraformJson>, head: Map<string, TerraformJson>, options: SummaryOptions = {}): ReviewResult {
-  const real = diffSynthOutputs(base, head);
-  const { stacks, findings } = maskForDisplay(real, findAuditRisks(real));
-  const markdown = renderSynthDiffComment(stacks, findings, { limit: options.limit, fullPlanUrl: options.fullPlanUrl });
-  return { markdown, findings, stacks };
+export function summariseSynthDiff(base: Map<string, TerraformJson>, head: Map<string, TerraformJson>, options: SynthDiffOptions = {}): ReviewResult {
+  const diffed = diffSynthOutputs(base, head);
+  const realFindings = findAuditRisks(diffed);
+  const real = options.attribute ? options.attribute(diffed, realFindings) : diffed;
+  const { stacks, findings } = maskForDisplay(real, realFindings);
+  const markdown = renderSynthDiffComment(stacks, findings, { limit: options.limit, fullPlanUrl: options.fullPlanUrl, commit: options.commit });
+  const text = renderSynthDiffText(stacks, findings, { commit: options.commit, palette: options.palette });
+  return { markdown, text, findings, stacks };
 }

@@ -9,7 +9,6 @@ import { applyMirrors, collectStrings, diffAttributes, sensitiveStrings } from '
 import type { ResourceChange, StackChanges } from './change-model';
 import { synthLocks } from './delete-locks';
 import { forceNewPaths } from './force-new';
-import { code } from './markdown-text';
 import type { TerraformJson } from './synth-output';
 import { isObject, type ValueObject } from './values';
 
@@ -18,6 +17,26 @@ interface SynthResource {
   readonly type: string;
   readonly config: Record<string, unknown>;
   readonly preventDestroy: boolean;
+  readonly name?: string;
+}
+
+/** The longest readable name kept; construct paths of this toolkit are under 100 characters. */
+const MAX_NAME_CHARS = 200;
+
+/**
+ * The construct path inside the stack, from cdktf's `//` metadata: the stack's own id (the first
+ * segment) and a trailing `Resource` (the id of a construct's main resource) are dropped, so
+ * `contoso-prod/Storage/Lock/Resource` reads `Storage/Lock`.
+ */
+export function constructName(raw: unknown): string | undefined {
+  const metadata = isObject(raw) && isObject(raw['//']) ? raw['//'].metadata : undefined;
+  const path = isObject(metadata) ? metadata.path : undefined;
+  if (typeof path !== 'string') return undefined;
+  const segments = path.split('/').slice(1);
+  if (segments.length > 1 && segments[segments.length - 1] === 'Resource') segments.pop();
+  const name = segments.join('/');
+  if (name === '') return undefined;
+  return name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS - 1)}…` : name;
 }
 
 function resourcesOf(tf: TerraformJson | undefined): Map<string, SynthResource> {
@@ -28,7 +47,7 @@ function resourcesOf(tf: TerraformJson | undefined): Map<string, SynthResource> 
       delete config['//']; // cdktf metadata (construct path), not configuration
       const lifecycle = config.lifecycle;
       const preventDestroy = isObject(lifecycle) && (lifecycle.prevent_destroy === true || lifecycle.prevent_destroy === 'true');
-      out.set(`${type}.${name}`, { address: `${type}.${name}`, type, config, preventDestroy });
+      out.set(`${type}.${name}`, { address: `${type}.${name}`, type, config, preventDestroy, name: constructName(raw) });
     }
   }
   return out;
@@ -68,11 +87,13 @@ export function diffSynthStacks(stack: string, base: TerraformJson | undefined, 
     const b = before.get(address);
     const a = after.get(address);
     const type = (a ?? b)!.type;
+    const name = (a ?? b)!.name;
+    const named = name !== undefined ? { name } : {};
     const preventDestroy = b?.preventDestroy || a?.preventDestroy ? { before: b?.preventDestroy ?? false, after: a?.preventDestroy ?? false } : undefined;
     if (b && !a) {
-      changes.push({ address, type, action: 'delete', before: value(b.config), after: null, beforeSensitive: sensitiveMirror(b.config), attributes: [], preventDestroy });
+      changes.push({ address, ...named, type, action: 'delete', before: value(b.config), after: null, beforeSensitive: sensitiveMirror(b.config), attributes: [], preventDestroy });
     } else if (a && !b) {
-      changes.push({ address, type, action: 'create', before: null, after: value(a.config), afterSensitive: sensitiveMirror(a.config), attributes: [], preventDestroy });
+      changes.push({ address, ...named, type, action: 'create', before: null, after: value(a.config), afterSensitive: sensitiveMirror(a.config), attributes: [], preventDestroy });
     } else if (a && b) {
       const attributes = diffAttributes(b.config, a.config, {
         beforeSensitive: sensitiveMirror(b.config),
@@ -82,6 +103,7 @@ export function diffSynthStacks(stack: string, base: TerraformJson | undefined, 
       const replacePaths = forceNewPaths(type, attributes.map((attr) => attr.path));
       changes.push({
         address,
+        ...named,
         type,
         action: replacePaths.length > 0 ? 'replace' : 'update',
         before: value(b.config),
@@ -95,11 +117,12 @@ export function diffSynthStacks(stack: string, base: TerraformJson | undefined, 
     }
   }
   const notes: string[] = [];
-  if (!base) notes.push(`Stack ${code(stack)} is new in this change.`);
-  if (!head) notes.push(`Stack ${code(stack)} is removed by this change: all its resources would be destroyed.`);
+  if (!base) notes.push(`Stack ${stack} is new in this change.`);
+  if (!head) notes.push(`Stack ${stack} is removed by this change: all its resources would be destroyed.`);
+  const presence = !base ? { presence: 'added' as const } : !head ? { presence: 'removed' as const } : {};
   const removed = new Set(changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => c.address));
   const locks = synthLocks([...before.values()].map((r) => ({ address: r.address, type: r.type, values: r.config })), removed);
-  return { stack, source: 'synth', changes, notes, secrets: synthSecrets([base, head], [...before.values(), ...after.values()]), locks };
+  return { stack, source: 'synth', changes, notes, ...presence, secrets: synthSecrets([base, head], [...before.values(), ...after.values()]), locks };
 }
 
 /** Compares every stack present in either output, in name order. */

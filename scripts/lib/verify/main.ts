@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
+import { palette } from '../io/colour';
 import { HELP, type OutputFormat, parseCliOptions } from './cli-options';
 import { createClients, transportFor } from './clients';
 import { resolveEndpoints } from './clouds';
@@ -25,6 +26,8 @@ export interface MainDeps {
   readonly stderr: (text: string) => void;
   /** Whether stderr is a terminal: the progress line is shown only then. */
   readonly isTTY: boolean;
+  /** Whether to colour the table on stdout (a terminal, see colourEnabled). @default false */
+  readonly colour?: boolean;
   readonly readFile: (file: string) => Promise<string>;
   readonly exec: ExecFile;
   readonly now: () => Date;
@@ -44,9 +47,9 @@ export interface MainDeps {
 const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'];
 
 /** Renders the report after redacting every string in it: the one place output is produced. */
-function render(report: VerifyReport, format: OutputFormat, secrets: SecretRegistry): string {
+function render(report: VerifyReport, format: OutputFormat, secrets: SecretRegistry, colour = false): string {
   const safe = redactDeep(report, secrets);
-  return format === 'json' ? renderJson(safe) : format === 'markdown' ? renderMarkdown(safe) : renderTable(safe);
+  return format === 'json' ? renderJson(safe) : format === 'markdown' ? renderMarkdown(safe) : renderTable(safe, palette(colour));
 }
 
 function errorReport(stack: string, since: string, problems: Problem[], now: Date): VerifyReport {
@@ -122,6 +125,6 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   } catch (error) {
     report = errorReport(options.stack, options.since, [toProblem(null, error, secrets)], deps.now());
   }
-  deps.stdout(render(report, options.format, secrets));
+  deps.stdout(render(report, options.format, secrets, deps.colour));
   return report.exitCode;
 }

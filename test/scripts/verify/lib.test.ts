@@ -11,7 +11,9 @@ import { ConfigError, HttpStatusError } from '../../../scripts/lib/verify/errors
 import { categoriesFor, readExpectations } from '../../../scripts/lib/verify/expectations';
 import { applyOverrides, parseOutputs, readTerraformOutputs } from '../../../scripts/lib/verify/outputs';
 import { connectionStringSecrets, recordingCredential, redact, redactDeep, SecretRegistry } from '../../../scripts/lib/verify/redact';
-import { outcomeOf, result } from '../../../scripts/lib/verify/report';
+import { palette } from '../../../scripts/lib/io/colour';
+import { renderTable } from '../../../scripts/lib/verify/render/table';
+import { outcomeOf, result, SCHEMA_VERSION, type VerifyReport } from '../../../scripts/lib/verify/report';
 import { type Deadlines, retryAfterMs, withRetry } from '../../../scripts/lib/verify/retry';
 import { DeadlineError } from '../../../scripts/lib/verify/errors';
 import { outputsJson, synthJson } from './support/harness';
@@ -268,6 +270,22 @@ describe('report', () => {
     const credential = recordingCredential({ getToken: async () => ({ token: 'issued-opaque-token-42', expiresOnTimestamp: 0 }) }, registry);
     await credential.getToken('scope');
     expect(redact('echo: issued-opaque-token-42', registry)).toBe('echo: [redacted]');
+  });
+
+  test('the table colours statuses and the verdict on a terminal, with the columns still aligned', () => {
+    const report: VerifyReport = {
+      schemaVersion: SCHEMA_VERSION, tool: 'entra-audit-verify', stack: 'contoso-dev', generatedAt: '2025-01-01T00:00:00.000Z', since: 'PT1H',
+      windowStart: '2025-01-01T00:00:00.000Z', windowEnd: '2025-01-01T01:00:00.000Z', outcome: 'failed', exitCode: 1, attempts: 1,
+      checks: [pass, { ...fail, check: 'log-analytics' }, { ...pass, status: 'skipped' }], problems: [], canary: null,
+    };
+    const plain = renderTable(report);
+    const coloured = renderTable(report, palette(true));
+    expect(plain).not.toContain('\x1b[');
+    expect(coloured.replace(/\x1b\[\d+m/g, '')).toBe(plain);
+    expect(coloured).toContain('\x1b[32mPASS\x1b[39m');
+    expect(coloured).toContain('\x1b[31mFAIL\x1b[39m');
+    expect(coloured).toContain('\x1b[2mSKIPPED\x1b[22m');
+    expect(coloured).toContain('\n\x1b[1m\x1b[31mFAILED\x1b[39m\x1b[22m (exit 1): something is missing or stale.');
   });
   test('redaction covers tokens, keys, signatures and given secrets', () => {
     const text = redact('Authorization: Bearer abc.def-ghi AccountKey=Zm9v; x?sv=1&sig=abc%2B== client_secret=s3cr3t eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.sig my-password-123', ['my-password-123']);
