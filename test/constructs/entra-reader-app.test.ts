@@ -3,7 +3,7 @@ import { addresses, countOf, errorOf, onlyResource, resources, synthConstructs }
 
 const synth = (props: Partial<EntraReaderAppProps> = {}) => synthConstructs((scope) => new EntraReaderApp(scope, 'ReaderApp', { displayName: 'Entra audit reader', ...props }));
 const KV = '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-audit';
-// Application (app role) ids from learn.microsoft.com/graph/permissions-reference (azure-facts.md §4).
+// Application (app role) ids from learn.microsoft.com/graph/permissions-reference.
 const AUDITLOG_READ_ALL = 'b0afded3-3588-46d8-8b3d-9842eff778da';
 const DIRECTORY_READ_ALL = '7ab1d382-f21e-4acd-a863-ba3e13f7da61';
 

@@ -26,7 +26,7 @@ const byAddress = (json: SynthJson, ref: string): R => {
 const knownCategories = LOG_CATEGORIES.map((c) => c.category);
 const knownTables = LOG_CATEGORIES.map((c) => c.table);
 
-describe('azure-facts.md holds in every example stack', () => {
+describe('Azure\'s and the providers\' rules hold in every example stack', () => {
   test('the example stacks cover every resource type the toolkit declares', () => {
     const types = new Set(stacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
     for (const type of ['azurerm_monitor_aad_diagnostic_setting', 'azurerm_log_analytics_workspace', 'azurerm_log_analytics_workspace_table', 'azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_storage_container_immutability_policy', 'azurerm_management_lock', 'azuread_application', 'azuread_service_principal', 'azuread_app_role_assignment', 'azuread_application_password', 'azuread_application_federated_identity_credential', 'azurerm_monitor_scheduled_query_rules_alert_v2', 'azurerm_monitor_action_group']) {

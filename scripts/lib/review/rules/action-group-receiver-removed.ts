@@ -4,7 +4,7 @@ import type { AuditRiskRule } from './rule';
 
 /**
  * Receiver blocks of `azurerm_monitor_action_group` (names unique across all receivers; `enabled`
- * defaults to true: azure-facts.md §3 `azurerm_monitor_action_group`; block list from the
+ * defaults to true: azurerm v4.55.0 monitor_action_group_resource.go; block list from the
  * @cdktf/provider-azurerm 14.23.1 bindings).
  */
 const RECEIVER_BLOCKS: readonly string[] = [

@@ -3,7 +3,7 @@ import { str } from '../values';
 import { get } from './helpers';
 import type { AuditRiskRule } from './rule';
 
-/** `azuread_app_role_assignment` is how admin consent to an application permission is granted (azure-facts.md §4). */
+/** `azuread_app_role_assignment` is how admin consent to an application permission is granted (azuread v3.7.0 docs/resources/app_role_assignment.md; learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent). */
 export const AdminConsentGranted: AuditRiskRule = {
   id: 'AR2',
   name: 'AdminConsentGranted',

@@ -2,7 +2,7 @@ import { bool } from '../values';
 import { get, isModified } from './helpers';
 import type { AuditRiskRule } from './rule';
 
-/** `enabled` defaults to true (azure-facts.md §3 `azurerm_monitor_scheduled_query_rules_alert_v2`). */
+/** `enabled` defaults to true (azurerm v4.55.0 monitor_scheduled_query_rules_alert_v2_resource.go). */
 export const AlertRuleDisabled: AuditRiskRule = {
   id: 'AR11',
   name: 'AlertRuleDisabled',

@@ -2,7 +2,7 @@ import { num } from '../values';
 import { get, isModified } from './helpers';
 import type { AuditRiskRule } from './rule';
 
-/** Azure alert severity is 0–4 (azure-facts.md §3) and 0 is the most severe: a higher number is a LOWER severity. */
+/** Azure alert severity is 0–4 (azurerm v4.55.0 monitor_scheduled_query_rules_alert_v2_resource.go) and 0 is the most severe: a higher number is a LOWER severity. */
 export const AlertSeverityLowered: AuditRiskRule = {
   id: 'AR15',
   name: 'AlertSeverityLowered',

@@ -4,7 +4,7 @@ import type { AuditRiskRule } from './rule';
 
 /**
  * `criteria { operator, threshold, failing_periods { minimum_failing_periods_to_trigger_alert } }`
- * (azure-facts.md §3). An alert fires when `<measure> <operator> <threshold>`:
+ * (azurerm v4.55.0 monitor_scheduled_query_rules_alert_v2_resource.go). An alert fires when `<measure> <operator> <threshold>`:
  * with GreaterThan(OrEqual) a higher threshold fires less; with LessThan(OrEqual) a lower one does;
  * with Equal any other threshold stops the original condition from firing.
  */

@@ -2,7 +2,7 @@ import { str } from '../values';
 import { fmt, get, isModified } from './helpers';
 import type { AuditRiskRule } from './rule';
 
-/** Application credential resources (azure-facts.md §4). */
+/** Application credential resources (azuread v3.7.0 docs/resources/app_role_assignment.md; learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent). */
 export const CREDENTIAL_TYPES: Readonly<Record<string, string>> = {
   azuread_application_password: 'client secret',
   azuread_application_certificate: 'certificate',

@@ -2,7 +2,7 @@ import { deepEqual, str } from '../values';
 import { fmt, get, isModified } from './helpers';
 import type { AuditRiskRule } from './rule';
 
-/** The three destinations of an Entra diagnostic setting (azure-facts.md §1). */
+/** The three destinations of an Entra diagnostic setting (azurerm v4.55.0 monitor_aad_diagnostic_setting_resource.go). */
 const DESTINATIONS: readonly [string, string][] = [
   ['log_analytics_workspace_id', 'Log Analytics workspace'],
   ['storage_account_id', 'storage account'],

@@ -4,7 +4,7 @@ import type { AuditRiskRule } from './rule';
 
 /**
  * `azurerm_eventhub` sets exactly one of `message_retention` (days) and
- * `retention_description { retention_time_in_hours }` (azure-facts.md §3 `azurerm_eventhub`): compare in hours.
+ * `retention_description { retention_time_in_hours }` (azurerm v4.55.0 eventhub_resource.go): compare in hours.
  */
 function retentionHours(hub: ValueObject): number | undefined {
   const hours = num(firstBlock(get(hub, 'retention_description'))?.retention_time_in_hours);

@@ -17,7 +17,7 @@ function permissions(value: Value | undefined): Map<string, string> {
   return out;
 }
 
-/** Declaring a permission does not grant it (azure-facts.md §4), but it is what consent is given to. */
+/** Declaring a permission does not grant it (azuread v3.7.0 docs/resources/app_role_assignment.md; learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent), but it is what consent is given to. */
 export const GraphPermissionAdded: AuditRiskRule = {
   id: 'AR3',
   name: 'GraphPermissionAdded',

@@ -5,7 +5,7 @@ import type { AuditRiskRule } from './rule';
 /**
  * Account-level `immutability_policy { state Disabled|Unlocked|Locked, period_since_creation_in_days }` and
  * container-level `azurerm_storage_container_immutability_policy { immutability_period_in_days, locked }`
- * (azure-facts.md §2 "Immutable (WORM) storage in azurerm 4.55").
+ * (azurerm v4.55.0 storage_container_immutability_policy_resource.go and storage_account_resource.go).
  */
 const STATE_STRENGTH: Readonly<Record<string, number>> = { Disabled: 0, Unlocked: 1, Locked: 2 };
 

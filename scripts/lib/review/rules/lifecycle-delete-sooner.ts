@@ -4,7 +4,7 @@ import type { AuditRiskRule } from './rule';
 
 /**
  * Delete actions of `azurerm_storage_management_policy` rules, per action block.
- * Day values 0–99999, -1 means unset (azure-facts.md §3 `azurerm_storage_management_policy`).
+ * Day values 0–99999, -1 means unset (azurerm v4.55.0 storage_management_policy_resource.go).
  */
 const DELETE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   base_blob: [

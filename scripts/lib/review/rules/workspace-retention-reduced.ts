@@ -3,7 +3,7 @@ import type { AuditRiskRule } from './rule';
 
 /**
  * Workspace `retention_in_days`; table `retention_in_days` (interactive) and `total_retention_in_days`
- * (azure-facts.md §2 "Log Analytics"). A value that becomes unset falls back to a default, which may be shorter.
+ * (azurerm v4.55.0 log_analytics_workspace_resource.go and log_analytics_workspace_table_resource.go). A value that becomes unset falls back to a default, which may be shorter.
  */
 const FIELDS: Readonly<Record<string, readonly [string, string][]>> = {
   azurerm_log_analytics_workspace: [['retention_in_days', 'workspace retention']],
