@@ -39,7 +39,7 @@ describe('EntraAlertRules defaults', () => {
     for (const d of DETECTIONS) expect(doc).toContain(`| \`${d.key}\` | ${d.displayName} |`);
   });
 
-  test('every rule holds Azure\'s rules (the azurerm v4.55.0 schema and Azure's cross-field rules), with defaults and with a tuned configuration', () => {
+  test('every rule holds Azure\'s rules (the azurerm v4.55.0 schema and the cross-field rules), with defaults and with a tuned configuration', () => {
     for (const rule of Object.values(ofType(defaults, RULE_TYPE))) expectAlertRuleFacts(rule);
     const tuned = synthResources(
       baseProps({
