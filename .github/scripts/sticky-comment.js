@@ -120,6 +120,16 @@ function decorate(body, { sha, runUrl, notes = [] }) {
   return `${head}${middle}\n${footer}\n`;
 }
 
+/** The label names of the pull request the run is for. */
+const labelsOf = (context) => ((context.payload.pull_request && context.payload.pull_request.labels) || []).map((l) => (typeof l === 'string' ? l : l.name));
+
+/** What the audit risks of a summary mean for the merge: the gate fails until the label is set. */
+function riskNote({ label, labels }) {
+  return labels.includes(label)
+    ? `⚠️ **Audit risk accepted** with the label \`${label}\`: the Audit risk gate check passes.`
+    : `⛔ **Audit risk:** the Audit risk gate check fails until a maintainer who has read the risks above adds the label \`${label}\` to this pull request.`;
+}
+
 /** The HTTP status of an Octokit error, or undefined. */
 const statusOf = (error) => (error && typeof error.status === 'number' ? error.status : undefined);
 
@@ -134,7 +144,9 @@ async function listComments(github, { owner, repo, issue_number }) {
  * @param options.marker     marker name, e.g. `entra-audit-plan:contoso-prod`
  * @param options.file       the summary (success); must start with the marker
  * @param options.failure    `{ title, step, log }` when the step that writes the summary failed; `log` is a file
- * @param options.notes      extra lines for the footer (e.g. the audit-risk label hint)
+ * @param options.notes      extra lines for the footer
+ * @param options.risk       the summary has audit risks: the footer says how the label accepts them
+ * @param options.riskLabel  the acceptance label @default audit-risk-accepted
  * @param options.sha        commit described @default the pull request's head commit
  * @param options.runUrl     link to the run @default this workflow run
  * @returns `{ action: 'created' | 'updated', id }`, or undefined after core.setFailed
@@ -165,7 +177,9 @@ async function stickyComment({ github, context, core }, options) {
       return undefined;
     }
   }
-  body = decorate(body, { sha, runUrl, notes: options.notes || [] });
+  const notes = [...(options.notes || [])];
+  if (!options.failure && options.risk) notes.push(riskNote({ label: options.riskLabel || 'audit-risk-accepted', labels: labelsOf(context) }));
+  body = decorate(body, { sha, runUrl, notes });
 
   const comments = await listComments(github, { owner, repo, issue_number });
   // Newest first: if someone else posted a comment with the same marker later, ours is still found after it.
@@ -250,4 +264,5 @@ module.exports = {
   markerOf,
   commitOf,
   markBodyOutdated,
+  riskNote,
 };
