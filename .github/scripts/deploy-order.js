@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Dev before prod: a production stack is planned only after every non-production stack of the same tenant
-// was applied in this workflow run. Each apply job uploads `applied/<stack>` holding the commit it applied;
-// the production plan job downloads them all and runs
+// is at this commit in this workflow run: applied, or planned with nothing to change. Each apply job (and
+// each plan job that found no changes) uploads `applied/<stack>` holding the commit; the production plan job
+// downloads them all and runs
 //
 //   node .github/scripts/deploy-order.js --stack contoso-prod --non-production '["contoso-dev","fabrikam-test"]' \
 //        --applied applied --sha <sha>
@@ -30,7 +31,7 @@ function missingPredecessors({ stack, nonProduction, appliedDir, sha }) {
       applied = fs.readFileSync(file, 'utf8').trim();
     } catch (e) {
       if (e.code !== 'ENOENT') throw e;
-      problems.push(`${before} was not applied in this run (its plan, gate or apply did not succeed), so ${stack} waits: fix ${before} first, then re-run this workflow`);
+      problems.push(`${before} was neither applied nor found unchanged in this run (its plan, gate or apply did not succeed), so ${stack} waits: fix ${before} first, then re-run this workflow`);
       continue;
     }
     if (applied !== sha) problems.push(`${before} applied commit ${applied.slice(0, 7)}, not ${sha.slice(0, 7)}: re-run this workflow`);

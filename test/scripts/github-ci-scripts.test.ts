@@ -149,7 +149,7 @@ describe('deploy-order.js', () => {
     const r = order('contoso-prod', ['contoso-dev', 'contoso-test'], applied({ 'contoso-test': OTHER_SHA }));
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      'contoso-dev was not applied in this run (its plan, gate or apply did not succeed), so contoso-prod waits: fix contoso-dev first, then re-run this workflow',
+      'contoso-dev was neither applied nor found unchanged in this run (its plan, gate or apply did not succeed), so contoso-prod waits: fix contoso-dev first, then re-run this workflow',
       'contoso-test applied commit 0123456, not a1b2c3d: re-run this workflow',
     ]);
   });

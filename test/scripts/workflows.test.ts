@@ -333,7 +333,7 @@ describe('deploy.yml and deploy-stacks.yml', () => {
     for (const job of [nonProd, prod]) expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'read' });
   });
 
-  it('holds each production stack until its tenant’s non-production stacks applied this commit', () => {
+  it('holds each production stack until its tenant’s non-production stacks applied this commit or had nothing to change', () => {
     const order = stepRunning(plan, 'deploy-order.js');
     expect(order.if).toBe("inputs.after != '[]'");
     expect(order.run).toContain('--non-production "$AFTER" --applied applied --sha "$GITHUB_SHA"');
@@ -341,6 +341,11 @@ describe('deploy.yml and deploy-stacks.yml', () => {
     const marker = stepRunning(apply, 'applied/$STACK');
     expect(indexOfStep(apply, marker)).toBeGreaterThan(indexOfStep(apply, stepRunning(apply, 'terraform apply')));
     expect(uses(apply, 'actions/upload-artifact').map((s) => s.with?.name)).toContain('applied-${{ matrix.stack }}');
+    // A stack with nothing to change never reaches the apply job: its plan job marks it current instead.
+    const unchanged = stepRunning(plan, 'applied/$STACK');
+    expect(unchanged.if).toBe("steps.plan.outputs.exit == '0' && steps.summary.outputs.exit == '0'");
+    const upload = uses(plan, 'actions/upload-artifact').find((s) => s.with?.name === 'applied-${{ matrix.stack }}')!;
+    expect(upload.if).toBe(unchanged.if);
   });
 
   it('plans before the gate and the gate before the apply; only the apply is in the stack’s environment', () => {
