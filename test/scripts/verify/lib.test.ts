@@ -1,5 +1,5 @@
 /** The pure modules behind `npm run verify`, one describe per file. */
-import { hubTargets, metricInterval, namespaceId } from '../../../scripts/lib/verify/checks/event-hub';
+import { hubTargets, metricInterval, metricsResourceUri, namespaceId } from '../../../scripts/lib/verify/checks/event-hub';
 import { buildArrivalQuery } from '../../../scripts/lib/verify/checks/log-analytics';
 import { dayPrefixes, MAX_DAY_PREFIXES } from '../../../scripts/lib/verify/checks/storage';
 import { parseCliOptions } from '../../../scripts/lib/verify/cli-options';
@@ -209,6 +209,10 @@ describe('event hub targets', () => {
   test('the namespace comes from the outputs or a literal rule id', () => {
     expect(namespaceId(ctxOf({ eventhub_authorization_rule_id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns/authorizationRules/diag' }))).toBe('/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns');
     expect(() => namespaceId(ctxOf({ eventhub_authorization_rule_id: '${x.id}' }))).toThrow('pass --eventhub-namespace-id');
+  });
+  test('the metrics resourceUri has no leading slash (the SDK prepends one)', () => {
+    expect(metricsResourceUri('/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns')).toBe('subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns');
+    expect(metricsResourceUri('subscriptions/s')).toBe('subscriptions/s');
   });
   test('metric interval keeps the number of points bounded', () => {
     expect([3_600_000, 86_400_000, 7 * 86_400_000, 90 * 86_400_000].map(metricInterval)).toEqual(['PT1M', 'PT1M', 'PT15M', 'PT6H']);

@@ -75,6 +75,8 @@ describe('npm run verify', () => {
     // one metrics call, filtered per hub on EntityName
     const metrics = fake.requests.filter((r) => r.path.endsWith('/metrics'));
     expect(metrics.map((m) => [m.query.metricnames, m.query.aggregation, m.query.$filter])).toEqual([['IncomingMessages', 'Total', "EntityName eq 'entra-logs'"]]);
+    // the ARM id's leading slash is not doubled (the fake refuses `//`, as a strict server would)
+    expect(metrics.map((m) => m.path)).toEqual([`${NAMESPACE_ID}/providers/Microsoft.Insights/metrics`]);
     expect(fake.requests.every((r) => r.bearer)).toBe(true);
     expect(run.sleeps).toEqual([]);
   });

@@ -308,6 +308,14 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
   };
 
   const server = https.createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+    // A strict server: an empty path segment (`//subscriptions/...`) names no resource.
+    const rawPath = (req.url ?? '/').split('?')[0] as string;
+    if (rawPath.includes('//')) {
+      req.resume();
+      const status = json(res, 400, { error: { code: 'InvalidRequestUri', message: `The request path '${rawPath}' has an empty segment.` } });
+      state.requests.push({ method: req.method ?? 'GET', path: rawPath, query: {}, body: undefined, bearer: /^Bearer /.test(req.headers.authorization ?? ''), status });
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
