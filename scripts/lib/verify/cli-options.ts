@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CLOUD_NAMES, type CloudName, type EndpointOverrides } from './clouds';
 import { CREDENTIAL_KINDS, type CredentialKind } from './credential';
-import { parseIsoDuration } from './duration';
+import { parseDuration } from './duration';
 import { ConfigError } from './errors';
 import type { LocationOverrides } from './outputs';
 
@@ -59,10 +59,11 @@ Stack and locations:
   --canary-app-object-id <guid>   canary application object id (overrides canary_application_object_id)
 
 Timing:
-  --since <ISO-8601 duration>     look-back window (default: PT1H), e.g. PT30M, PT6H, P1D
+  --since <duration>              look-back window (default: PT1H); ISO 8601 (PT30M, PT6H, P1D) or short
+                                  (30m, 6h, 1d; m is minutes); the report states it in ISO 8601
   --wait                          poll until everything has arrived (first routing can take hours, up to days;
                                   steady state minutes); a progress line is shown when stderr is a terminal
-  --timeout <ISO-8601 duration>   bounds the whole run, every request included: give up after this long, exit 3
+  --timeout <duration>            bounds the whole run, every request included: give up after this long, exit 3
                                   (default: PT30M)
   --poll-interval <duration>      time between polls (default: PT30S)
   --canary                        run the canary (needs the canary app: see docs/verification.md)
@@ -144,21 +145,22 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const str = (name: string): string | undefined => values[name] as string | undefined;
   if (values.help) return { ...defaults(), help: true };
   const problems: string[] = [];
-  const duration = (name: string, fallback: string): [string, number] => {
+  /** [as given, in ISO-8601, in milliseconds] */
+  const duration = (name: string, fallback: string): [string, string, number] => {
     const text = str(name) ?? fallback;
-    const ms = parseIsoDuration(text);
-    if (ms === undefined || ms <= 0) {
-      problems.push(`--${name} must be a positive ISO-8601 duration such as PT1H or P1D, got ${JSON.stringify(text)}`);
-      return [text, 1];
+    const parsed = parseDuration(text);
+    if (parsed === undefined || parsed.ms <= 0) {
+      problems.push(`--${name} must be a positive duration, ISO 8601 (PT30M, PT1H, P7D) or short (30m, 1h, 7d), got ${JSON.stringify(text)}`);
+      return [text, text, 1];
     }
-    return [text, ms];
+    return [text, parsed.iso, parsed.ms];
   };
   const stack = str('stack');
   if (!stack) problems.push('--stack <name> is required (the stack directory under cdktf.out/stacks)');
   else if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(stack)) problems.push(`--stack must be a stack name, got ${JSON.stringify(stack)}`);
-  const [since, sinceMs] = duration('since', 'PT1H');
-  const [timeout, timeoutMs] = duration('timeout', 'PT30M');
-  const [, pollIntervalMs] = duration('poll-interval', 'PT30S');
+  const [, since, sinceMs] = duration('since', 'PT1H');
+  const [timeout, , timeoutMs] = duration('timeout', 'PT30M');
+  const [, , pollIntervalMs] = duration('poll-interval', 'PT30S');
   const credential = (str('credential') ?? 'default') as CredentialKind;
   if (!CREDENTIAL_KINDS.includes(credential)) problems.push(`--credential must be one of ${CREDENTIAL_KINDS.join(', ')}, got ${JSON.stringify(credential)}`);
   const cloud = (str('cloud') ?? 'AzureCloud') as CloudName;

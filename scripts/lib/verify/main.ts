@@ -57,6 +57,16 @@ function errorReport(stack: string, since: string, problems: Problem[], now: Dat
   };
 }
 
+/** The last `--stack <name>` or `--stack=<name>` (the one parseArgs keeps) from arguments that did not parse as a whole, when it is a stack name; else ''. */
+function stackIn(argv: readonly string[]): string {
+  let value: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg === '--stack') value = argv[i + 1];
+    else if (arg.startsWith('--stack=')) value = arg.slice('--stack='.length);
+  });
+  return value !== undefined && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) ? value : '';
+}
+
 /** The whole command; returns the exit code. */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
   // What the tool holds: secrets from the environment now, every access token as it is issued.
@@ -66,7 +76,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   try {
     options = parseCliOptions(argv);
   } catch (error) {
-    deps.stdout(render(errorReport('', 'PT1H', [toProblem(null, error, secrets)], deps.now()), fallbackFormat, secrets));
+    deps.stdout(render(errorReport(stackIn(argv), 'PT1H', [toProblem(null, error, secrets)], deps.now()), fallbackFormat, secrets));
     return 2;
   }
   if (options.help) {

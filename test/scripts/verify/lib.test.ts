@@ -6,7 +6,7 @@ import { parseCliOptions } from '../../../scripts/lib/verify/cli-options';
 import { blobEndpointFor, resolveEndpoints } from '../../../scripts/lib/verify/clouds';
 import { createCredential } from '../../../scripts/lib/verify/credential';
 import type { CheckContext } from '../../../scripts/lib/verify/context';
-import { formatDuration, parseIsoDuration } from '../../../scripts/lib/verify/duration';
+import { formatDuration, parseDuration, parseIsoDuration } from '../../../scripts/lib/verify/duration';
 import { ConfigError, HttpStatusError } from '../../../scripts/lib/verify/errors';
 import { categoriesFor, readExpectations } from '../../../scripts/lib/verify/expectations';
 import { applyOverrides, parseOutputs, readTerraformOutputs } from '../../../scripts/lib/verify/outputs';
@@ -31,6 +31,10 @@ describe('duration', () => {
     expect(parseIsoDuration(text)).toBe(ms);
   });
   test.each(['1h', 'P', 'PT', 'P1M', 'P1Y', '', 'PT1H30'])('refuses %j', (text) => expect(parseIsoDuration(text)).toBeUndefined());
+  test.each([['30m', 1_800_000, 'PT30M'], ['1h', 3_600_000, 'PT1H'], ['7d', 604_800_000, 'P7D'], ['90s', 90_000, 'PT90S'], ['1.5h', 5_400_000, 'PT1.5H'], ['2H', 7_200_000, 'PT2H'], ['pt1h', 3_600_000, 'PT1H']])('short and ISO forms: %s', (text, ms, iso) => {
+    expect(parseDuration(text)).toEqual({ ms, iso });
+  });
+  test.each(['1y', '1mo', 'h', '1 hour', '-1h', ''])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
   test('formats', () => expect([45_000, 190_000, 7_500_000, 100_000_000].map(formatDuration)).toEqual(['45s', '3m 10s', '2h 5m', '1d 3h']));
 });
 
