@@ -19,7 +19,7 @@ main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   isTTY: process.stderr.isTTY === true,
   readFile: (file) => readFile(file, 'utf8'),
-  exec: async (file, args, options) => (await run(file, [...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 })).stdout,
+  exec: async (file, args, options) => (await run(file, [...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024, timeout: options.timeoutMs })).stdout,
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,

@@ -21,6 +21,8 @@ export interface CliOptions {
   readonly pollIntervalMs: number;
   readonly canary: boolean;
   readonly credential: CredentialKind;
+  /** `--reader-credential`: sign in as the reader app too, and read the audit endpoints. */
+  readonly readerCredential?: CredentialKind;
   readonly cloud: CloudName;
   readonly endpoints: EndpointOverrides;
   readonly format: OutputFormat;
@@ -28,8 +30,8 @@ export interface CliOptions {
   readonly skip: readonly SkippableCheck[];
 }
 
-export type SkippableCheck = 'diagnostic-settings' | 'log-analytics' | 'event-hub' | 'storage';
-export const SKIPPABLE_CHECKS: readonly SkippableCheck[] = ['diagnostic-settings', 'log-analytics', 'event-hub', 'storage'];
+export type SkippableCheck = 'diagnostic-settings' | 'log-analytics' | 'event-hub' | 'storage' | 'reader-app';
+export const SKIPPABLE_CHECKS: readonly SkippableCheck[] = ['diagnostic-settings', 'log-analytics', 'event-hub', 'storage', 'reader-app'];
 
 export const HELP = `Usage: npm run verify -- --stack <tenant>-<environment> [options]
 
@@ -117,6 +119,8 @@ const ARGS = {
   'storage-account-id': { type: 'string' },
   'tenant-id': { type: 'string' },
   'canary-app-object-id': { type: 'string' },
+  'reader-app-client-id': { type: 'string' },
+  'reader-credential': { type: 'string' },
   since: { type: 'string' },
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -163,6 +167,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const [, , pollIntervalMs] = duration('poll-interval', 'PT30S');
   const credential = (str('credential') ?? 'default') as CredentialKind;
   if (!CREDENTIAL_KINDS.includes(credential)) problems.push(`--credential must be one of ${CREDENTIAL_KINDS.join(', ')}, got ${JSON.stringify(credential)}`);
+  const readerCredential = str('reader-credential') as CredentialKind | undefined;
+  if (readerCredential !== undefined && !CREDENTIAL_KINDS.includes(readerCredential)) {
+    problems.push(`--reader-credential must be one of ${CREDENTIAL_KINDS.join(', ')}, got ${JSON.stringify(readerCredential)}`);
+  }
   const cloud = (str('cloud') ?? 'AzureCloud') as CloudName;
   if (!CLOUD_NAMES.includes(cloud)) problems.push(`--cloud must be one of ${CLOUD_NAMES.join(', ')}, got ${JSON.stringify(cloud)}`);
   const endpoints: Record<string, string | undefined> = {};
@@ -193,8 +201,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (values.canary !== true && SKIPPABLE_CHECKS.every((c) => skip.includes(c))) {
     problems.push('--skip leaves nothing to verify (every check is skipped); skip fewer checks, or add --canary');
   }
+  if (readerCredential !== undefined && skip.includes('reader-app')) problems.push('--reader-credential signs in as the reader app for the reader-app check, which --skip reader-app leaves out; drop one of them');
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  for (const flag of ['workspace-id', 'tenant-id', 'canary-app-object-id']) {
+  for (const flag of ['workspace-id', 'tenant-id', 'canary-app-object-id', 'reader-app-client-id']) {
     const value = str(flag);
     if (value !== undefined && !guid.test(value)) problems.push(`--${flag} must be a GUID, got ${JSON.stringify(value)}`);
   }
@@ -217,6 +226,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       storageAccountId: str('storage-account-id'),
       tenantId: str('tenant-id'),
       canaryApplicationObjectId: str('canary-app-object-id'),
+      readerAppClientId: str('reader-app-client-id'),
     },
     since,
     sinceMs,
@@ -226,6 +236,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     pollIntervalMs,
     canary: values.canary === true,
     credential,
+    readerCredential,
     cloud,
     endpoints,
     format: values.json ? 'json' : values.markdown ? 'markdown' : 'table',

@@ -4,8 +4,9 @@
  */
 export const SCHEMA_VERSION = 1 as const;
 
-export type CheckKind = 'diagnostic-settings' | 'log-analytics' | 'event-hub' | 'storage' | 'canary';
-export type Destination = 'tenant' | 'log-analytics' | 'event-hub' | 'storage';
+export type CheckKind = 'diagnostic-settings' | 'log-analytics' | 'event-hub' | 'storage' | 'reader-app' | 'canary';
+/** Where a line looked: `graph` is Microsoft Graph, the API a SIEM reads the audit logs through (reader-app). */
+export type Destination = 'tenant' | 'log-analytics' | 'event-hub' | 'storage' | 'graph';
 /** `warn`: passes, with something to act on soon (a reader-app secret about to expire); it does not change the exit code. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
 export type Outcome = 'passed' | 'failed' | 'error' | 'timeout';

@@ -9,7 +9,8 @@ import type { CheckContext } from '../../../scripts/lib/verify/context';
 import { formatDuration, parseDuration, parseIsoDuration } from '../../../scripts/lib/verify/duration';
 import { ConfigError, HttpStatusError } from '../../../scripts/lib/verify/errors';
 import { categoriesFor, readExpectations } from '../../../scripts/lib/verify/expectations';
-import { applyOverrides, parseOutputs, readTerraformOutputs } from '../../../scripts/lib/verify/outputs';
+import { missingLocations } from '../../../scripts/lib/verify/needs';
+import { applyOverrides, parseOutputs, readTerraformOutputs, terraformMessage } from '../../../scripts/lib/verify/outputs';
 import { connectionStringSecrets, recordingCredential, redact, redactDeep, SecretRegistry } from '../../../scripts/lib/verify/redact';
 import { outcomeOf, result } from '../../../scripts/lib/verify/report';
 import { type Deadlines, retryAfterMs, withRetry } from '../../../scripts/lib/verify/retry';
@@ -78,16 +79,63 @@ describe('outputs', () => {
     expect(throwsConfig(() => parseOutputs(JSON.stringify({ eventhub_name: { value: 3 } }), 'o')).message).toContain('eventhub_name should be a string, got 3');
     expect(throwsConfig(() => parseOutputs('[1]', 'o')).code).toBe('OutputsInvalid');
   });
-  test('runs terraform output -json in the stack directory, and says what to do without terraform', async () => {
+  const need = [{ key: 'workspaceId', flag: '--workspace-id', what: 'the Log Analytics workspace GUID' }] as const;
+  test('runs terraform output -json in the stack directory, bounded in time', async () => {
     const calls: unknown[] = [];
     await readTerraformOutputs('/s', async (file, args, options) => {
-      calls.push([file, args, options.cwd]);
+      calls.push([file, args, options.cwd, options.timeoutMs]);
       return '{}';
-    });
-    expect(calls).toEqual([['terraform', ['output', '-json'], '/s']]);
+    }, need, 5_000);
+    expect(calls).toEqual([['terraform', ['output', '-json'], '/s', 5_000]]);
+  });
+  test("a failed terraform output reports Terraform's own error and the flags that would avoid it", async () => {
+    const stderr = '\x1b[31m╷\x1b[0m\n\x1b[31m│\x1b[0m \x1b[1m\x1b[31mError: \x1b[0m\x1b[1mBackend initialization required, please run "terraform init"\x1b[0m\n│ \n│ Reason: Initial configuration of the requested backend "azurerm"\n╵\n';
+    const failed = Object.assign(new Error('Command failed: terraform output -json\n' + stderr), { code: 1, stderr });
+    await expect(readTerraformOutputs('/s', async () => {
+      throw failed;
+    }, [...need, { key: 'storageAccountId', flag: '--storage-account-id', what: 'the storage account' }])).rejects.toThrow(
+      '`terraform output -json` failed in /s: Error: Backend initialization required, please run "terraform init" Reason: Initial configuration of the requested backend "azurerm". ' +
+        'It was run for the Log Analytics workspace GUID (--workspace-id), the storage account (--storage-account-id), which no flag gave: pass those flags, or --outputs <file> holding the JSON of `terraform output -json`',
+    );
     await expect(readTerraformOutputs('/s', async () => {
       throw Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' });
-    })).rejects.toThrow('terraform is not installed); pass --outputs <file>');
+    }, need)).rejects.toThrow('failed in /s: terraform is not installed (not found on PATH). It was run for the Log Analytics workspace GUID (--workspace-id), which no flag gave: pass that flag, or --outputs <file>');
+    await expect(readTerraformOutputs('/s', async () => {
+      throw Object.assign(new Error('Command failed'), { killed: true, signal: 'SIGTERM', stderr: '' });
+    }, need, 120_000)).rejects.toThrow('failed in /s: it did not finish within 120 s.');
+  });
+  test('terraformMessage keeps the words, drops colours and the box', () => {
+    expect(terraformMessage('\x1b[33m╷\x1b[0m\n│ Warning: No outputs found\n╵\n')).toBe('Warning: No outputs found');
+  });
+});
+
+describe('locations needed (terraform output runs only for these)', () => {
+  const synth = (extra: Record<string, unknown> = {}) => readExpectations(JSON.stringify({ ...(synthJson() as object), ...extra }), 'f');
+  const base = { skip: [], canary: false, storageConnectionString: false, tenantFromEnvironment: false } as const;
+  const flags = { workspaceId: 'w', eventHubNamespaceId: 'n', eventHubName: 'h', storageAccountId: 's' };
+  test('the four location flags are enough for the arrival checks', () => {
+    expect(missingLocations({ ...base, expectations: synth(), known: flags })).toEqual([]);
+    expect(missingLocations({ ...base, expectations: synth(), known: {} }).map((n) => n.flag)).toEqual(['--workspace-id', '--eventhub-namespace-id', '--eventhub-name', '--storage-account-id']);
+  });
+  test('skipped checks need nothing; a connection string stands in for the storage account', () => {
+    expect(missingLocations({ ...base, expectations: synth(), known: {}, skip: ['log-analytics', 'event-hub'], storageConnectionString: true })).toEqual([]);
+  });
+  test('the canary needs its app and the AuditLogs destinations even when their checks are skipped', () => {
+    expect(missingLocations({ ...base, expectations: synth(), known: { eventHubName: 'h' }, canary: true, skip: ['log-analytics', 'event-hub', 'storage'] }).map((n) => n.flag))
+      .toEqual(['--canary-app-object-id', '--workspace-id', '--eventhub-namespace-id', '--storage-account-id']);
+  });
+  test('a stack with a reader app needs its client id; signing in as it needs the tenant unless AZURE_TENANT_ID is set', () => {
+    const withReader = synth({ output: { reader_app_client_id: { value: '${azuread_application.ReaderApp_1.client_id}' } } });
+    expect(missingLocations({ ...base, expectations: withReader, known: flags }).map((n) => n.flag)).toEqual(['--reader-app-client-id']);
+    expect(missingLocations({ ...base, expectations: withReader, known: flags, skip: ['reader-app'] })).toEqual([]);
+    expect(missingLocations({ ...base, expectations: withReader, known: { ...flags, readerAppClientId: 'r' }, readerCredential: 'environment' }).map((n) => n.flag)).toEqual(['--tenant-id']);
+    expect(missingLocations({ ...base, expectations: withReader, known: { ...flags, readerAppClientId: 'r' }, readerCredential: 'environment', tenantFromEnvironment: true })).toEqual([]);
+    expect(missingLocations({ ...base, expectations: withReader, known: { ...flags, readerAppClientId: 'r' }, readerCredential: 'azure-cli' })).toEqual([]);
+  });
+  test('literal outputs in the synth are known without terraform (tenant_id)', () => {
+    const e = synth({ output: { tenant_id: { value: '7f000000-0000-4000-8000-000000000001' }, storage_account_id: { value: '${azurerm_storage_account.Archive.id}' } } });
+    expect(e.literalOutputs).toEqual({ tenant_id: { value: '7f000000-0000-4000-8000-000000000001' } });
+    expect(e.readerApp).toBe(false);
   });
 });
 
@@ -129,8 +177,9 @@ describe('cli options', () => {
     }
   });
   test('skipping every check is refused unless --canary is given', () => {
-    expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage'])).message).toContain('--skip leaves nothing to verify');
-    expect(parseCliOptions(['--stack', 's', '--canary', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage']).skip).toHaveLength(4);
+    expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage,reader-app'])).message).toContain('--skip leaves nothing to verify');
+    expect(parseCliOptions(['--stack', 's', '--canary', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage,reader-app']).skip).toHaveLength(5);
+    expect(parseCliOptions(['--stack', 's', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage']).skip).toHaveLength(4);
   });
   test('unknown flags are refused', () => expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--frobnicate'])).message).toContain("Unknown option '--frobnicate'"));
 });

@@ -178,15 +178,6 @@ describe('npm run verify', () => {
     expect(run.report?.problems[0]?.message).toContain('permission denied (403)');
   });
 
-  test('403 from storage names Storage Blob Data Reader', async () => {
-    const run = await runVerify(fake, ws, {
-      connectionString: azurite.connectionString.replace(AZURITE_KEY, Buffer.from('not-the-key').toString('base64')),
-      ca: tls.caPem, start,
-    });
-    expect(run.code).toBe(2);
-    expect(run.report?.problems[0]).toMatchObject({ check: 'storage', requiredPermission: expect.stringContaining('Storage Blob Data Reader') });
-  });
-
   test('malformed answers: exit 2 with MalformedResponse', async () => {
     fake.scenario.diagnosticSettings = 'not a list';
     let run = await verify();
