@@ -4,7 +4,8 @@ import { buildArrivalQuery } from '../../../scripts/lib/verify/checks/log-analyt
 import { dayPrefixes, MAX_DAY_PREFIXES } from '../../../scripts/lib/verify/checks/storage';
 import { parseCliOptions } from '../../../scripts/lib/verify/cli-options';
 import { blobEndpointFor, resolveEndpoints } from '../../../scripts/lib/verify/clouds';
-import { createCredential } from '../../../scripts/lib/verify/credential';
+import { createCredential, createReaderCredential } from '../../../scripts/lib/verify/credential';
+import { assessCredentials, tokenClaims } from '../../../scripts/lib/verify/checks/reader-app';
 import type { CheckContext } from '../../../scripts/lib/verify/context';
 import { formatDuration, parseDuration, parseIsoDuration } from '../../../scripts/lib/verify/duration';
 import { ConfigError, HttpStatusError } from '../../../scripts/lib/verify/errors';
@@ -163,6 +164,60 @@ describe('credential', () => {
       'managed-identity': 'ManagedIdentityCredential',
       'workload-identity': 'WorkloadIdentityCredential',
     });
+  });
+});
+
+describe('reader credential', () => {
+  const app = { clientId: '7f000000-0000-4000-8000-0000000000a1', tenantId: '7f000000-0000-4000-8000-000000000001' };
+  const endpoints = resolveEndpoints('AzureCloud');
+  test('each --reader-credential kind signs in as the reader app, from the READER_ variables', () => {
+    const name = (kind: Parameters<typeof createReaderCredential>[0], env: Record<string, string> = {}) => createReaderCredential(kind, app, endpoints, env).constructor.name;
+    expect(name('environment', { READER_AZURE_CLIENT_SECRET: 's3cret-value' })).toBe('ClientSecretCredential');
+    expect(name('environment', { READER_AZURE_CLIENT_CERTIFICATE_PATH: '/dev/null' })).toBe('ClientCertificateCredential');
+    expect(name('workload-identity', { READER_AZURE_FEDERATED_TOKEN_FILE: '/dev/null' })).toBe('WorkloadIdentityCredential');
+    expect(name('managed-identity')).toBe('ClientAssertionCredential');
+    expect(name('azure-cli')).toBe('AzureCliCredential');
+    expect(name('default')).toBe('AzureCliCredential');
+    expect(name('default', { READER_AZURE_CLIENT_SECRET: 's3cret-value' })).toBe('ChainedTokenCredential');
+  });
+  test('says what is missing', () => {
+    expect(throwsConfig(() => createReaderCredential('environment', app, endpoints, { AZURE_CLIENT_SECRET: 'not-the-readers' })).message).toContain('set READER_AZURE_CLIENT_SECRET, or READER_AZURE_CLIENT_CERTIFICATE_PATH');
+    expect(throwsConfig(() => createReaderCredential('workload-identity', app, endpoints, {})).message).toContain('set READER_AZURE_FEDERATED_TOKEN_FILE');
+    expect(throwsConfig(() => createReaderCredential('environment', { clientId: app.clientId }, endpoints, { READER_AZURE_CLIENT_SECRET: 's' })).message).toContain('pass --tenant-id <guid> or set AZURE_TENANT_ID');
+    expect(throwsConfig(() => createReaderCredential('managed-identity', app, resolveEndpoints('AzureUSGovernment'), {})).message).toContain('AzureCloud only');
+  });
+});
+
+describe('reader-app credentials', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const at = (days: number) => new Date(now.getTime() + days * 86_400_000);
+  const secret = (name: string, from: number, to: number) => ({ name, start: at(from), end: at(to) });
+  test('pass when one is valid beyond 30 days, even with the other slot expired', () => {
+    expect(assessCredentials('client secret', [secret('a', -200, -1), secret('b', -10, 31)], now).status).toBe('pass');
+  });
+  test('warn when the newest expires within 30 days, with the date', () => {
+    expect(assessCredentials('client secret', [secret('a', -100, 30)], now)).toEqual({
+      status: 'warn',
+      message: 'the newest client secret, a, expires 2026-07-01T00:00:00Z (in 30 days) and none takes over after it: rotate before then (run the deployment after the slot\'s rotation date; only an apply rotates). All: a valid until 2026-07-01T00:00:00Z (in 30 days)',
+    });
+  });
+  test('an upcoming secret counts only if it starts before the current ones end', () => {
+    expect(assessCredentials('client secret', [secret('a', -100, 20), secret('b', 10, 190)], now).status).toBe('pass');
+    expect(assessCredentials('client secret', [secret('a', -100, 20), secret('b', 25, 190)], now)).toMatchObject({ status: 'warn', message: expect.stringContaining('the newest client secret, a, expires') });
+  });
+  test('fail when none is valid now: all expired, or the next not started', () => {
+    expect(assessCredentials('client secret', [secret('a', -200, -1)], now)).toMatchObject({ status: 'fail', message: expect.stringMatching(/^every client secret has expired \(a expired 2026-05-31T00:00:00Z\)/) });
+    expect(assessCredentials('certificate', [secret('a', 2, 100)], now)).toMatchObject({ status: 'fail', message: expect.stringMatching(/^no certificate is valid now \(a valid from 2026-06-03T00:00:00Z until .*\); a SIEM cannot sign in before 2026-06-03T00:00:00Z$/) });
+  });
+  test('a secret without an end date never expires', () => {
+    expect(assessCredentials('client secret', [{ name: 'x' }], now)).toEqual({ status: 'pass', message: '1 client secret(s): x valid with no end date' });
+  });
+  test('token claims: appid (or azp) and roles from a JWT, nothing from an opaque token', () => {
+    const jwt = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ appid: 'a1', roles: ['AuditLog.Read.All', 3] })).toString('base64url')}.sig`;
+    expect(tokenClaims(jwt)).toEqual({ appId: 'a1', roles: ['AuditLog.Read.All'] });
+    expect(tokenClaims(`x.${Buffer.from('{"azp":"a2"}').toString('base64url')}.y`)).toEqual({ appId: 'a2', roles: undefined });
+    expect(tokenClaims('opaque-token-value')).toBeUndefined();
+    expect(tokenClaims('a.!!!.c')).toBeUndefined();
   });
 });
 

@@ -73,7 +73,7 @@ interface Credential {
   readonly end?: Date;
 }
 
-const iso = (d: Date): string => d.toISOString().replace(/\.000Z$/, 'Z');
+const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const daysFrom = (now: Date, d: Date): number => Math.floor((d.getTime() - now.getTime()) / DAY_MS);
 
 function describe(c: Credential, now: Date): string {
@@ -277,7 +277,7 @@ async function readAsReader(ctx: CheckContext, clientId: string, found: readonly
       out.push(line(target, 'pass', `the reader app read ${endpoint.what}: ${records.length === 0 ? 'no record yet (the answer was allowed)' : `${records.length} record(s)`}`, { ...base, count: records.length, newest }));
     } catch (error) {
       if (!(error instanceof HttpStatusError) || (error.statusCode !== 403 && error.statusCode !== 401)) throw error;
-      const said = error.message;
+      const said = error.message.replace(/\.+$/, '');
       if (error.code === NON_PREMIUM_TENANT) {
         out.push(line(target, 'error', `licensing: ${said}. Reading ${endpoint.what} through Microsoft Graph needs a Microsoft Entra ID P1 or P2 licence in the tenant; consent is not the cause, and granting permissions does not help`, base));
       } else if (error.code === 'Authorization_RequestDenied') {
