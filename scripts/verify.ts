@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { READER_SECRET_VARIABLES } from './lib/verify/credential';
 import { main } from './lib/verify/main';
 import { redact } from './lib/verify/redact';
 
@@ -27,7 +28,8 @@ main(process.argv.slice(2), {
 }).then(
   (code) => done(code),
   (error: unknown) => {
-    process.stderr.write(`verify: unexpected failure: ${redact(error instanceof Error ? error.message : String(error), [process.env.AZURE_CLIENT_SECRET ?? '', process.env.AZURE_STORAGE_CONNECTION_STRING ?? ''])}\n`);
+    const secrets = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', ...READER_SECRET_VARIABLES, 'AZURE_STORAGE_CONNECTION_STRING'].map((name) => process.env[name] ?? '');
+    process.stderr.write(`verify: unexpected failure: ${redact(error instanceof Error ? error.message : String(error), secrets)}\n`);
     done(2);
   },
 );

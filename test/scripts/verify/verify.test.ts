@@ -7,7 +7,7 @@ import type { VerifyReport } from '../../../scripts/lib/verify/report';
 import { type Azurite, AZURITE_KEY, startAzurite } from './support/azurite';
 import { type FakeAzure, startFakeAzure } from './support/fake-azure';
 import {
-  actualSetting, appendRecords, CANARY_APP, NAMESPACE_ID, CATEGORIES, ensureContainer, FAKE_TOKEN, healthyScenario, makeWorkspace, readSchema, removeWorkspaces, runVerify, type Workspace,
+  actualSetting, appendRecords, CANARY_APP, NAMESPACE_ID, CATEGORIES, ensureContainer, FAKE_TOKEN, fakeReaderCredential, healthyScenario, makeWorkspace, readSchema, removeWorkspaces, runVerify, type Workspace,
 } from './support/harness';
 import { validate } from './support/json-schema';
 import { makeTestCertificates, type TestCertificates } from './support/tls';
@@ -337,9 +337,11 @@ test('docs samples: one scenario in the three formats (VERIFY_WRITE_SAMPLES=<dir
   const outputs: Record<string, string> = {};
   for (const format of ['table', 'json', 'markdown'] as const) {
     fake.canaryPolls = 0;
-    ws = makeWorkspace(); // a fresh tenant prefix: the previous run's canary record must not count
+    ws = makeWorkspace({ readerApp: true }); // a fresh tenant prefix: the previous run's canary record must not count
     await appendRecords(azurite.connectionString, 'AuditLogs', ws.tenantId, start, [{ time: start.toISOString(), operationName: 'Add user' }]);
-    const run = await verify(['--canary'], format);
+    const run = await runVerify(fake, ws, {
+      args: ['--canary', '--reader-credential', 'environment'], readerCredential: fakeReaderCredential(fake), connectionString: azurite.connectionString, ca: tls.caPem, start, format,
+    });
     expect(run.code).toBe(1);
     outputs[format] = run.stdout;
   }
