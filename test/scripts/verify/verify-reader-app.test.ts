@@ -124,6 +124,34 @@ describe('reader-app', () => {
     });
   });
 
+  test('--wait does not wait for an expired secret to fix itself: one round, exit 1, the reader app read once', async () => {
+    fake.scenario.graph.readerApp!.passwordCredentials = [readerSecret('a', start, -200, -20)];
+    const run = await verify([...ONLY_READER_APP, '--wait', '--timeout', '10m', '--poll-interval', '1m']);
+    expect(run.code).toBe(1);
+    expect(run.report?.attempts).toBe(1);
+    expect(run.sleeps).toEqual([]);
+    expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/applications(')).length).toBe(1);
+  });
+
+  test('--wait re-runs arrival checks but keeps the reader-app lines of the first round', async () => {
+    fake.scenario.hubMessages = {};
+    let metrics = 0;
+    const original = fake.requests.push.bind(fake.requests);
+    fake.requests.push = (...items) => {
+      for (const item of items) if (item.path.endsWith('/metrics') && ++metrics >= 2) fake.scenario.hubMessages = { 'entra-logs': 5 };
+      return original(...items);
+    };
+    try {
+      const run = await verify(['--wait', '--timeout', '10m', '--poll-interval', '1m']);
+      expect(run.code).toBe(0);
+      expect(run.report?.attempts).toBe(3); // messages show from the answer after the second metrics request
+      expect(readerLines(run.report).map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+      expect(fake.requests.filter((r) => r.path.startsWith('/v1.0/applications(')).length).toBe(1);
+    } finally {
+      Reflect.deleteProperty(fake.requests, 'push');
+    }
+  });
+
   test('the older slot expired, the newer valid for months: the two-slot rotation is healthy (exit 0)', async () => {
     fake.scenario.graph.readerApp!.passwordCredentials = [readerSecret('a', start, -185, -5), readerSecret('b', start, -95, 85)];
     const run = await verify(ONLY_READER_APP);
