@@ -204,6 +204,17 @@ describe('reader-app', () => {
     for (const token of fake.issuedTokens) expect(run.stdout).not.toContain(token);
   });
 
+  test('a token without a roles claim holds no permission: both are named, whatever the assignments say', async () => {
+    const run = await runVerify(fake, ws, {
+      args: [...ONLY_READER_APP, '--reader-credential', 'azure-cli'],
+      readerCredential: { getToken: async () => ({ token: fakeAccessToken(READER_CLIENT_ID, []).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ appid: READER_CLIENT_ID })).toString('base64url')}.`), expiresOnTimestamp: Date.now() + 3_600_000 }) },
+      connectionString: azurite.connectionString, ca: tls.caPem, start,
+    });
+    expect(run.code).toBe(2);
+    expect(lineFor(run.report, 'AuditLog.Read.All')?.status).toBe('pass');
+    expect(lineFor(run.report, 'GET /v1.0/auditLogs/directoryAudits')?.message).toContain('Its token lacks AuditLog.Read.All and Directory.Read.All (admin consent of the Microsoft Graph application permissions)');
+  });
+
   test('signed in as another application: the audit endpoints are not read for the reader app', async () => {
     const other = '9d8c7b6a-0000-4000-8000-0000000000ff';
     const run = await runVerify(fake, ws, {

@@ -260,8 +260,9 @@ async function readAsReader(ctx: CheckContext, clientId: string, found: readonly
   }
   const required = Object.keys(READER_APP_ROLES);
   const lacking = (): string[] => {
-    // What the token says it holds beats what the assignments said (consent can take a while to reach tokens).
-    if (claims?.roles) return required.filter((r) => !claims.roles?.includes(r));
+    // What the token says it holds beats what the assignments said (consent can take a while to reach
+    // tokens); a token without a roles claim holds no application permission at all.
+    if (claims) return required.filter((r) => !(claims.roles ?? []).includes(r));
     const notGranted = required.filter((r) => found.some((c) => c.target === r && c.status !== 'pass'));
     return notGranted.length > 0 ? notGranted : required;
   };
@@ -282,7 +283,9 @@ async function readAsReader(ctx: CheckContext, clientId: string, found: readonly
         out.push(line(target, 'error', `licensing: ${said}. Reading ${endpoint.what} through Microsoft Graph needs a Microsoft Entra ID P1 or P2 licence in the tenant; consent is not the cause, and granting permissions does not help`, base));
       } else if (error.code === 'Authorization_RequestDenied') {
         const missing = lacking();
-        out.push(line(target, 'error', `the reader app was refused: ${said}. Its token lacks ${missing.join(' and ')} (admin consent of the Microsoft Graph application permission${missing.length > 1 ? 's' : ''}); ${CONSENT_GRANTERS} grants it, then a new token carries it`, base));
+        out.push(line(target, 'error', missing.length > 0
+          ? `the reader app was refused: ${said}. Its token lacks ${missing.join(' and ')} (admin consent of the Microsoft Graph application permission${missing.length > 1 ? 's' : ''}); ${CONSENT_GRANTERS} grants it, then a new token carries it`
+          : `the reader app was refused: ${said}, although its token carries ${required.join(' and ')}`, base));
       } else {
         out.push(line(target, 'error', `the reader app was refused: ${said}`, base));
       }
