@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { colourEnabled } from './lib/io/colour';
+import { READER_SECRET_VARIABLES } from './lib/verify/credential';
 import { main } from './lib/verify/main';
 import { redact } from './lib/verify/redact';
 
@@ -21,7 +22,7 @@ main(process.argv.slice(2), {
   isTTY: process.stderr.isTTY === true,
   colour: colourEnabled(process.stdout),
   readFile: (file) => readFile(file, 'utf8'),
-  exec: async (file, args, options) => (await run(file, [...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 })).stdout,
+  exec: async (file, args, options) => (await run(file, [...args], { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024, timeout: options.timeoutMs })).stdout,
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
@@ -29,7 +30,8 @@ main(process.argv.slice(2), {
 }).then(
   (code) => done(code),
   (error: unknown) => {
-    process.stderr.write(`verify: unexpected failure: ${redact(error instanceof Error ? error.message : String(error), [process.env.AZURE_CLIENT_SECRET ?? '', process.env.AZURE_STORAGE_CONNECTION_STRING ?? ''])}\n`);
+    const secrets = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', ...READER_SECRET_VARIABLES, 'AZURE_STORAGE_CONNECTION_STRING'].map((name) => process.env[name] ?? '');
+    process.stderr.write(`verify: unexpected failure: ${redact(error instanceof Error ? error.message : String(error), secrets)}\n`);
     done(2);
   },
 );

@@ -21,13 +21,26 @@ export interface VerifyClients {
   readonly graph: JsonClient;
   readonly logs: Pick<LogsQueryClient, 'queryWorkspace'>;
   metrics(namespaceId: string): Pick<MonitorClient, 'metrics'>;
+  /** Signed in as the reader app (`--reader-credential`): its credential and a Graph client that uses it. */
+  readonly reader?: ReaderClients;
   /** Where storage is read from, for messages: never the connection string itself. */
   readonly blobSource: (storageAccountId: string | undefined) => string;
   blob(storageAccountId: string | undefined): BlobServiceClient;
 }
 
+export interface ReaderClients {
+  /** The `--reader-credential` kind, for messages. */
+  readonly kind: string;
+  readonly credential: TokenCredential;
+  /** The Microsoft Graph token scope of the cloud. */
+  readonly scope: string;
+  readonly graph: JsonClient;
+}
+
 export interface ClientOptions {
   readonly credential: TokenCredential;
+  /** The reader app's credential (`--reader-credential`), when given. */
+  readonly reader?: { readonly kind: string; readonly credential: TokenCredential };
   readonly endpoints: ResolvedEndpoints;
   /** `AZURE_STORAGE_CONNECTION_STRING`, when set: storage is read with it instead of the credential. */
   readonly storageConnectionString?: string;
@@ -61,6 +74,12 @@ export function createClients(options: ClientOptions): VerifyClients {
     arm: createJsonClient({ credential, scope: endpoints.armScope, transport: armTransport }),
     graph: createJsonClient({ credential, scope: endpoints.graphScope, transport: transportFor(options, 'Microsoft Graph', '--graph-endpoint') }),
     logs,
+    reader: options.reader && {
+      kind: options.reader.kind,
+      credential: options.reader.credential,
+      scope: endpoints.graphScope,
+      graph: createJsonClient({ credential: options.reader.credential, scope: endpoints.graphScope, transport: transportFor(options, 'Microsoft Graph (as the reader app)', '--graph-endpoint') }),
+    },
     metrics(namespaceId) {
       const subscription = armSubscription(namespaceId) ?? '00000000-0000-0000-0000-000000000000';
       let client = metricsClients.get(subscription);

@@ -14,6 +14,27 @@ export function parseIsoDuration(text: string): number | undefined {
   return Math.round(((n(weeks) * 7 + n(days)) * 86_400 + n(hours) * 3_600 + n(minutes) * 60 + n(seconds)) * 1000);
 }
 
+/** A short form as people type it: `90s`, `30m`, `1h`, `7d` (`m` is minutes; there are no months). */
+const SHORT = /^(\d+(?:\.\d+)?)\s*([smhd])$/i;
+const SHORT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const SHORT_ISO: Readonly<Record<string, (n: string) => string>> = { s: (n) => `PT${n}S`, m: (n) => `PT${n}M`, h: (n) => `PT${n}H`, d: (n) => `P${n}D` };
+
+/**
+ * A duration flag: an ISO-8601 duration (`PT1H`, `P1D`) or a short form (`30m`, `1h`, `7d`).
+ * Returns its length and its ISO-8601 form (the report states every duration that way), or
+ * undefined when the text is neither.
+ */
+export function parseDuration(text: string): { ms: number; iso: string } | undefined {
+  const short = SHORT.exec(text.trim());
+  if (short) {
+    const [, n, unit] = short as unknown as [string, string, string];
+    const u = unit.toLowerCase();
+    return { ms: Math.round(Number(n) * (SHORT_MS[u] as number)), iso: (SHORT_ISO[u] as (n: string) => string)(n) };
+  }
+  const ms = parseIsoDuration(text);
+  return ms === undefined ? undefined : { ms, iso: text.trim().toUpperCase() };
+}
+
 /** A short human rendering of a span of milliseconds: `45s`, `3m 10s`, `2h 5m`, `1d 4h`. */
 export function formatDuration(ms: number): string {
   const totalSeconds = Math.max(0, Math.round(ms / 1000));

@@ -31,6 +31,16 @@ export interface ExpectedSetting {
 
 export interface Expectations {
   readonly settings: readonly ExpectedSetting[];
+  /**
+   * The reader-app check applies: the stack has a reader app (it declares the output
+   * `reader_app_client_id`), or `--reader-app-client-id` / `--reader-credential` named one. @default false
+   */
+  readonly readerApp?: boolean;
+  /**
+   * Outputs whose value the synth already holds (no `${...}` in it, e.g. `tenant_id`): known without
+   * `terraform output`, in the shape `terraform output -json` prints. @default {}
+   */
+  readonly literalOutputs?: Readonly<Record<string, { readonly value: string }>>;
 }
 
 const settingSchema = z.object({
@@ -44,6 +54,7 @@ const settingSchema = z.object({
 
 const documentSchema = z.object({
   resource: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  output: z.record(z.string(), z.object({ value: z.unknown() }).passthrough()).optional(),
 }).passthrough();
 
 /** True for a Terraform interpolation such as `${azurerm_log_analytics_workspace.main.id}`. */
@@ -91,7 +102,11 @@ export function readExpectations(json: string, source: string): Expectations {
   if (settings.length === 0) {
     throw new ConfigError('NoDiagnosticSettings', `${source} declares no azurerm_monitor_aad_diagnostic_setting; is this the right stack?`);
   }
-  return { settings };
+  const outputs = parsed.data.output ?? {};
+  const literalOutputs = Object.fromEntries(
+    Object.entries(outputs).flatMap(([name, o]) => (typeof o.value === 'string' && o.value !== '' && !isTerraformReference(o.value) ? [[name, { value: o.value }]] : [])),
+  );
+  return { settings, readerApp: 'reader_app_client_id' in outputs, literalOutputs };
 }
 
 /** The categories routed to one kind of destination, across all settings, each once, in stack order. */

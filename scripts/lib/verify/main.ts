@@ -4,10 +4,11 @@ import { palette } from '../io/colour';
 import { HELP, type OutputFormat, parseCliOptions } from './cli-options';
 import { createClients, transportFor } from './clients';
 import { resolveEndpoints } from './clouds';
-import { createCredential } from './credential';
+import { createCredential, createReaderCredential, READER_SECRET_VARIABLES } from './credential';
 import { ConfigError } from './errors';
 import { readExpectations } from './expectations';
-import { applyOverrides, type ExecFile, type Locations, parseOutputs, readTerraformOutputs } from './outputs';
+import { missingLocations } from './needs';
+import { applyOverrides, type ExecFile, type Locations, parseOutputs, readTerraformOutputs, TERRAFORM_OUTPUT_TIMEOUT_MS } from './outputs';
 import { toProblem } from './problems';
 import { connectionStringSecrets, recordingCredential, redact, redactDeep, SecretRegistry } from './redact';
 import { renderJson } from './render/json';
@@ -36,6 +37,8 @@ export interface MainDeps {
   readonly randomId: () => string;
   /** Tests inject a credential object instead of `--credential` (never the managed-identity probe). */
   readonly credential?: TokenCredential;
+  /** Tests inject the reader app's credential instead of building the `--reader-credential` one. */
+  readonly readerCredential?: TokenCredential;
   /** Tests running in-process trust their own CA through this. */
   readonly ca?: string;
   /** Every request's own deadline in milliseconds (tests: tens of ms). @default REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS for Logs queries */
@@ -44,7 +47,7 @@ export interface MainDeps {
   readonly maxResponseBytes?: number;
 }
 
-const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'];
+const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', ...READER_SECRET_VARIABLES];
 
 /** Renders the report after redacting every string in it: the one place output is produced. */
 function render(report: VerifyReport, format: OutputFormat, secrets: SecretRegistry, colour = false): string {
@@ -60,6 +63,16 @@ function errorReport(stack: string, since: string, problems: Problem[], now: Dat
   };
 }
 
+/** The last `--stack <name>` or `--stack=<name>` (the one parseArgs keeps) from arguments that did not parse as a whole, when it is a stack name; else ''. */
+function stackIn(argv: readonly string[]): string {
+  let value: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg === '--stack') value = argv[i + 1];
+    else if (arg.startsWith('--stack=')) value = arg.slice('--stack='.length);
+  });
+  return value !== undefined && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) ? value : '';
+}
+
 /** The whole command; returns the exit code. */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
   // What the tool holds: secrets from the environment now, every access token as it is issued.
@@ -69,13 +82,14 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   try {
     options = parseCliOptions(argv);
   } catch (error) {
-    deps.stdout(render(errorReport('', 'PT1H', [toProblem(null, error, secrets)], deps.now()), fallbackFormat, secrets));
+    deps.stdout(render(errorReport(stackIn(argv), 'PT1H', [toProblem(null, error, secrets)], deps.now()), fallbackFormat, secrets));
     return 2;
   }
   if (options.help) {
     deps.stdout(HELP);
     return 0;
   }
+  const startedAt = deps.now().getTime();
   const stackDir = path.resolve(deps.cwd, options.cdktfOut, 'stacks', options.stack);
   let report: VerifyReport;
   try {
@@ -86,7 +100,11 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     } catch {
       throw new ConfigError('SynthMissing', `${synthFile} not found; run \`npm run synth\` first, or check --stack and --cdktf-out`);
     }
-    const expectations = readExpectations(synth, synthFile);
+    const read = readExpectations(synth, synthFile);
+    const expectations = { ...read, readerApp: read.readerApp === true || options.overrides.readerAppClientId !== undefined || options.readerCredential !== undefined };
+    // Where things are, weakest first: literal outputs in the synth (tenant_id), the outputs
+    // (--outputs, or `terraform output -json` when a flag is missing), then the flags.
+    const fromSynth = parseOutputs(JSON.stringify(expectations.literalOutputs ?? {}), synthFile);
     let locations: Locations;
     if (options.outputsFile) {
       const file = path.resolve(deps.cwd, options.outputsFile);
@@ -96,9 +114,15 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
       } catch {
         throw new ConfigError('OutputsMissing', `--outputs ${file} cannot be read`);
       }
-      locations = parseOutputs(text, file);
+      locations = { ...fromSynth, ...parseOutputs(text, file) };
     } else {
-      locations = await readTerraformOutputs(stackDir, deps.exec);
+      const needed = missingLocations({
+        expectations, known: applyOverrides(fromSynth, options.overrides), skip: options.skip, canary: options.canary, readerCredential: options.readerCredential,
+        storageConnectionString: !!deps.env.AZURE_STORAGE_CONNECTION_STRING, tenantFromEnvironment: !!deps.env.AZURE_TENANT_ID,
+      });
+      locations = needed.length === 0
+        ? fromSynth
+        : { ...fromSynth, ...(await readTerraformOutputs(stackDir, deps.exec, needed, Math.min(TERRAFORM_OUTPUT_TIMEOUT_MS, options.timeoutMs))) };
     }
     locations = applyOverrides(locations, options.overrides);
     const endpoints = resolveEndpoints(options.cloud, options.endpoints);
@@ -107,11 +131,21 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     const bounds = { ca: deps.ca, maxResponseBytes: deps.maxResponseBytes, backstopMs: (typeof deps.requestTimeoutMs === 'number' ? deps.requestTimeoutMs : Math.max(REQUEST_TIMEOUT_MS, QUERY_TIMEOUT_MS)) + 5_000 };
     const tokenClient = coreHttpClient(transportFor(bounds, 'Microsoft Entra ID sign-in', '--authority-host, --credential'));
     const credential = recordingCredential(deps.credential ?? createCredential(options.credential, endpoints, deps.env, tokenClient), secrets);
-    const clients = createClients({ credential, endpoints, storageConnectionString: deps.env.AZURE_STORAGE_CONNECTION_STRING, ...bounds });
+    let reader: { kind: string; credential: TokenCredential } | undefined;
+    if (options.readerCredential) {
+      const clientId = locations.readerAppClientId;
+      if (!clientId) {
+        throw new ConfigError('MissingLocation', '--reader-credential signs in as the reader app, whose client id is unknown: the output reader_app_client_id is missing; pass --reader-app-client-id <guid>');
+      }
+      const readerCredential = deps.readerCredential ?? createReaderCredential(options.readerCredential, { clientId, tenantId: locations.tenantId ?? deps.env.AZURE_TENANT_ID }, endpoints, deps.env, tokenClient);
+      reader = { kind: options.readerCredential, credential: recordingCredential(readerCredential, secrets) };
+    }
+    const clients = createClients({ credential, reader, endpoints, storageConnectionString: deps.env.AZURE_STORAGE_CONNECTION_STRING, ...bounds });
     report = await runVerification({
       settings: {
         stack: options.stack, since: options.since, sinceMs: options.sinceMs, wait: options.wait,
-        timeoutMs: options.timeoutMs, timeout: options.timeout, pollIntervalMs: options.pollIntervalMs, canary: options.canary, skip: options.skip,
+        // --timeout bounds the whole run: what reading the outputs took is already spent.
+        timeoutMs: options.timeoutMs - (deps.now().getTime() - startedAt), timeout: options.timeout, pollIntervalMs: options.pollIntervalMs, canary: options.canary, skip: options.skip,
       },
       expectations,
       locations,

@@ -16,10 +16,12 @@ export interface Locations {
   readonly diagnosticSettingNames?: readonly string[];
   readonly canaryApplicationObjectId?: string;
   readonly canaryWriterClientId?: string;
+  /** The reader app's application (client) id. */
+  readonly readerAppClientId?: string;
 }
 
 export type LocationOverrides = Partial<Pick<Locations,
-  'tenantId' | 'workspaceId' | 'eventHubNamespaceId' | 'eventHubName' | 'storageAccountId' | 'canaryApplicationObjectId'>>;
+  'tenantId' | 'workspaceId' | 'eventHubNamespaceId' | 'eventHubName' | 'storageAccountId' | 'canaryApplicationObjectId' | 'readerAppClientId'>>;
 
 const outputSchema = z.record(z.string(), z.object({ value: z.unknown() }).passthrough());
 
@@ -32,7 +34,13 @@ const OUTPUT_NAMES: Readonly<Record<Exclude<keyof Locations, 'diagnosticSettingN
   storageAccountId: 'storage_account_id',
   canaryApplicationObjectId: 'canary_application_object_id',
   canaryWriterClientId: 'canary_writer_client_id',
+  readerAppClientId: 'reader_app_client_id',
 };
+
+/** The output that holds a location, for messages. */
+export function outputNameOf(key: Exclude<keyof Locations, 'diagnosticSettingNames'>): string {
+  return OUTPUT_NAMES[key];
+}
 
 /** Parses `terraform output -json` text. Unknown outputs are ignored; a wrongly typed known one is an error. */
 export function parseOutputs(json: string, source: string): Locations {
@@ -70,19 +78,53 @@ export function applyOverrides(locations: Locations, overrides: LocationOverride
   return { ...locations, ...defined };
 }
 
-/** Runs a program and returns its stdout; injected so tests never need terraform. */
-export type ExecFile = (file: string, args: readonly string[], options: { cwd: string }) => Promise<string>;
+/**
+ * Runs a program and returns its stdout; injected so tests never need terraform. A failure is
+ * thrown as `execFile` throws it: `code` (exit code, or `ENOENT`), `stderr`, `killed`.
+ */
+export type ExecFile = (file: string, args: readonly string[], options: { cwd: string; timeoutMs: number }) => Promise<string>;
 
-/** `terraform output -json` in the stack directory, with an error that says what to do instead. */
-export async function readTerraformOutputs(stackDir: string, exec: ExecFile): Promise<Locations> {
+/** The longest `terraform output -json` may take (reading remote state included), and never past --timeout. */
+export const TERRAFORM_OUTPUT_TIMEOUT_MS = 120_000;
+
+/** A location the checks to run need, with the flag that gives it. */
+export interface LocationNeed {
+  readonly key: keyof LocationOverrides;
+  readonly flag: string;
+  /** What it is, for messages: "the Log Analytics workspace GUID". */
+  readonly what: string;
+}
+
+/** Terraform's own words from its stderr: colours and the box it draws around diagnostics removed, on one line. */
+export function terraformMessage(stderr: string): string {
+  const text = stderr
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    .replace(/[╷╵│]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
+}
+
+/**
+ * `terraform output -json` in the stack directory, run only because `needed` are given by no flag.
+ * When it fails, the error carries Terraform's own message and says which flags would make it unnecessary.
+ */
+export async function readTerraformOutputs(stackDir: string, exec: ExecFile, needed: readonly LocationNeed[], timeoutMs = TERRAFORM_OUTPUT_TIMEOUT_MS): Promise<Locations> {
   let stdout: string;
   try {
-    stdout = await exec('terraform', ['output', '-json'], { cwd: stackDir });
+    stdout = await exec('terraform', ['output', '-json'], { cwd: stackDir, timeoutMs });
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'terraform is not installed' : (error as Error).message.split('\n')[0];
+    const e = error as NodeJS.ErrnoException & { stderr?: unknown; killed?: boolean; signal?: string | null };
+    const reason =
+      e.code === 'ENOENT'
+        ? 'terraform is not installed (not found on PATH)'
+        : e.killed || (e.signal !== undefined && e.signal !== null)
+          ? `it did not finish within ${Math.round(timeoutMs / 1000)} s`
+          : (typeof e.stderr === 'string' && terraformMessage(e.stderr)) || (e.message ?? String(error)).split('\n')[0];
+    const flags = needed.map((n) => `${n.what} (${n.flag})`).join(', ');
     throw new ConfigError(
       'OutputsUnavailable',
-      `could not run \`terraform output -json\` in ${stackDir} (${reason}); pass --outputs <file> holding that JSON, or the location flags`,
+      `\`terraform output -json\` failed in ${stackDir}: ${reason}. It was run for ${flags}, which no flag gave: pass ${needed.length === 1 ? 'that flag' : 'those flags'}, or --outputs <file> holding the JSON of \`terraform output -json\``,
     );
   }
   return parseOutputs(stdout, `terraform output -json (${stackDir})`);

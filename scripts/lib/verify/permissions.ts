@@ -10,7 +10,9 @@ export const REQUIRED_PERMISSION: Readonly<Record<CheckKind, string>> = {
   'log-analytics': 'Log Analytics Reader on the workspace (Microsoft.OperationalInsights/workspaces/query/read)',
   'event-hub': 'Monitoring Reader on the Event Hubs namespace (Microsoft.Insights/metrics/read)',
   storage:
-    'Storage Blob Data Reader on the storage account (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read), or AZURE_STORAGE_CONNECTION_STRING',
+    'Storage Blob Data Reader on the storage account (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read); shared keys are off on the archive account, so a connection string with an AccountKey is no alternative',
+  'reader-app':
+    'Microsoft Graph permission Application.Read.All (the least privileged one for reading an application, its service principal, app role assignments and federated credentials): as an application permission with admin consent for a service principal, or in the signed-in user\'s token; or leave the check out with --skip reader-app',
   canary:
     'Microsoft Graph application permission Application.ReadWrite.OwnedBy with admin consent, and the verifying identity must be an owner of the canary application',
 };

@@ -4,9 +4,11 @@
  */
 export const SCHEMA_VERSION = 1 as const;
 
-export type CheckKind = 'diagnostic-settings' | 'log-analytics' | 'event-hub' | 'storage' | 'canary';
-export type Destination = 'tenant' | 'log-analytics' | 'event-hub' | 'storage';
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
+export type CheckKind = 'diagnostic-settings' | 'log-analytics' | 'event-hub' | 'storage' | 'reader-app' | 'canary';
+/** Where a line looked: `graph` is Microsoft Graph, the API a SIEM reads the audit logs through (reader-app). */
+export type Destination = 'tenant' | 'log-analytics' | 'event-hub' | 'storage' | 'graph';
+/** `warn`: passes, with something to act on soon (a reader-app secret about to expire); it does not change the exit code. */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
 export type Outcome = 'passed' | 'failed' | 'error' | 'timeout';
 
 /** One line of the report: one check, for one category (or setting) and one destination. */

@@ -2,6 +2,7 @@ import { type CanaryState, canaryResults, pollCanary, startCanary } from './chec
 import { checkDiagnosticSettings } from './checks/diagnostic-settings';
 import { checkEventHub } from './checks/event-hub';
 import { checkLogAnalytics } from './checks/log-analytics';
+import { checkReaderApp } from './checks/reader-app';
 import { checkStorage } from './checks/storage';
 import type { VerifyClients } from './clients';
 import type { CheckContext } from './context';
@@ -46,19 +47,46 @@ export interface RunEnvironment {
   readonly requestTimeoutMs?: number | ((operation: string) => number);
 }
 
-const CHECKS: ReadonlyArray<[CheckKind, (ctx: CheckContext) => Promise<CheckResult[]>]> = [
-  ['diagnostic-settings', checkDiagnosticSettings],
-  ['log-analytics', checkLogAnalytics],
-  ['event-hub', checkEventHub],
-  ['storage', checkStorage],
+interface CheckEntry {
+  readonly kind: CheckKind;
+  readonly destination: Destination;
+  readonly run: (ctx: CheckContext) => Promise<CheckResult[]>;
+  /** Whether the check has anything to look at in this stack (else it gives no line, not even "skipped"). @default always */
+  readonly applies?: (ctx: CheckContext) => boolean;
+  /**
+   * Whether `--wait` runs it again while it fails: arrival can still happen; a missing consent or an
+   * expired secret does not fix itself while waiting. @default true
+   */
+  readonly waitable?: boolean;
+}
+
+const CHECKS: readonly CheckEntry[] = [
+  { kind: 'diagnostic-settings', destination: 'tenant', run: checkDiagnosticSettings },
+  { kind: 'log-analytics', destination: 'log-analytics', run: checkLogAnalytics },
+  { kind: 'event-hub', destination: 'event-hub', run: checkEventHub },
+  { kind: 'storage', destination: 'storage', run: checkStorage },
+  {
+    kind: 'reader-app', destination: 'graph', run: checkReaderApp, waitable: false,
+    applies: (ctx) => ctx.expectations.readerApp === true,
+  },
 ];
 
-async function runChecks(ctx: CheckContext, secrets: SecretRegistry | readonly string[], skip: readonly CheckKind[]): Promise<{ checks: CheckResult[]; problems: Problem[] }> {
+/** Lines of checks `--wait` does not run again. */
+const notWaitable = (c: CheckResult): boolean => CHECKS.some((e) => e.kind === c.check && e.waitable === false);
+
+/** Runs the checks (on a later `--wait` round only the waitable ones; `keep` holds the others' lines). */
+async function runChecks(
+  ctx: CheckContext, secrets: SecretRegistry | readonly string[], skip: readonly CheckKind[], keep?: readonly CheckResult[],
+): Promise<{ checks: CheckResult[]; problems: Problem[] }> {
   const checks: CheckResult[] = [];
   const problems: Problem[] = [];
   let outOfTime = false;
-  for (const [kind, check] of CHECKS) {
-    const destination: Destination = kind === 'log-analytics' || kind === 'event-hub' || kind === 'storage' ? kind : 'tenant';
+  for (const { kind, destination, run: check, applies, waitable } of CHECKS) {
+    if (applies && !applies(ctx)) continue;
+    if (keep && waitable === false) {
+      checks.push(...keep.filter((c) => c.check === kind));
+      continue;
+    }
     if (skip.includes(kind) || outOfTime) {
       checks.push(result({ check: kind, destination, status: 'skipped', message: outOfTime ? 'not run: --timeout ran out' : 'skipped (--skip)' }));
       continue;
@@ -126,10 +154,11 @@ export async function runVerification(input: {
   let checks: CheckResult[] = [];
   let problems: Problem[] = [];
   for (;;) {
-    const rerun = attempts === 0 || (settings.wait && checks.some((c) => c.status === 'fail'));
-    attempts++;
+    const pending = (c: CheckResult): boolean => c.status === 'fail' && !notWaitable(c);
+    const rerun = attempts === 0 || (settings.wait && checks.some(pending));
     ctx = contextAt(env.now());
-    if (rerun) ({ checks, problems } = await runChecks(ctx, secrets, settings.skip ?? []));
+    if (rerun) ({ checks, problems } = await runChecks(ctx, secrets, settings.skip ?? [], attempts === 0 ? undefined : checks));
+    attempts++;
     if (canary && canary.pending.size > 0 && canaryProblems.length === 0) {
       try {
         await pollCanary(ctx, canary, env.now());
@@ -138,7 +167,7 @@ export async function runVerification(input: {
       }
     }
     if (problems.length > 0 || canaryProblems.length > 0) break;
-    const regularPending = settings.wait ? checks.filter((c) => c.status === 'fail').length : 0;
+    const regularPending = settings.wait ? checks.filter(pending).length : 0;
     const canaryPending = canary?.pending.size ?? 0;
     if (regularPending === 0 && canaryPending === 0) break;
     const now = env.now().getTime();

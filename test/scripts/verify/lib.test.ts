@@ -1,15 +1,17 @@
 /** The pure modules behind `npm run verify`, one describe per file. */
-import { hubTargets, metricInterval, namespaceId } from '../../../scripts/lib/verify/checks/event-hub';
+import { hubTargets, metricInterval, metricsResourceUri, namespaceId } from '../../../scripts/lib/verify/checks/event-hub';
 import { buildArrivalQuery } from '../../../scripts/lib/verify/checks/log-analytics';
 import { dayPrefixes, MAX_DAY_PREFIXES } from '../../../scripts/lib/verify/checks/storage';
 import { parseCliOptions } from '../../../scripts/lib/verify/cli-options';
 import { blobEndpointFor, resolveEndpoints } from '../../../scripts/lib/verify/clouds';
-import { createCredential } from '../../../scripts/lib/verify/credential';
+import { createCredential, createReaderCredential } from '../../../scripts/lib/verify/credential';
+import { assessCredentials, tokenClaims } from '../../../scripts/lib/verify/checks/reader-app';
 import type { CheckContext } from '../../../scripts/lib/verify/context';
-import { formatDuration, parseIsoDuration } from '../../../scripts/lib/verify/duration';
+import { formatDuration, parseDuration, parseIsoDuration } from '../../../scripts/lib/verify/duration';
 import { ConfigError, HttpStatusError } from '../../../scripts/lib/verify/errors';
 import { categoriesFor, readExpectations } from '../../../scripts/lib/verify/expectations';
-import { applyOverrides, parseOutputs, readTerraformOutputs } from '../../../scripts/lib/verify/outputs';
+import { missingLocations } from '../../../scripts/lib/verify/needs';
+import { applyOverrides, parseOutputs, readTerraformOutputs, terraformMessage } from '../../../scripts/lib/verify/outputs';
 import { connectionStringSecrets, recordingCredential, redact, redactDeep, SecretRegistry } from '../../../scripts/lib/verify/redact';
 import { palette } from '../../../scripts/lib/io/colour';
 import { renderTable } from '../../../scripts/lib/verify/render/table';
@@ -33,6 +35,10 @@ describe('duration', () => {
     expect(parseIsoDuration(text)).toBe(ms);
   });
   test.each(['1h', 'P', 'PT', 'P1M', 'P1Y', '', 'PT1H30'])('refuses %j', (text) => expect(parseIsoDuration(text)).toBeUndefined());
+  test.each([['30m', 1_800_000, 'PT30M'], ['1h', 3_600_000, 'PT1H'], ['7d', 604_800_000, 'P7D'], ['90s', 90_000, 'PT90S'], ['1.5h', 5_400_000, 'PT1.5H'], ['2H', 7_200_000, 'PT2H'], ['pt1h', 3_600_000, 'PT1H']])('short and ISO forms: %s', (text, ms, iso) => {
+    expect(parseDuration(text)).toEqual({ ms, iso });
+  });
+  test.each(['1y', '1mo', 'h', '1 hour', '-1h', ''])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
   test('formats', () => expect([45_000, 190_000, 7_500_000, 100_000_000].map(formatDuration)).toEqual(['45s', '3m 10s', '2h 5m', '1d 3h']));
 });
 
@@ -76,16 +82,63 @@ describe('outputs', () => {
     expect(throwsConfig(() => parseOutputs(JSON.stringify({ eventhub_name: { value: 3 } }), 'o')).message).toContain('eventhub_name should be a string, got 3');
     expect(throwsConfig(() => parseOutputs('[1]', 'o')).code).toBe('OutputsInvalid');
   });
-  test('runs terraform output -json in the stack directory, and says what to do without terraform', async () => {
+  const need = [{ key: 'workspaceId', flag: '--workspace-id', what: 'the Log Analytics workspace GUID' }] as const;
+  test('runs terraform output -json in the stack directory, bounded in time', async () => {
     const calls: unknown[] = [];
     await readTerraformOutputs('/s', async (file, args, options) => {
-      calls.push([file, args, options.cwd]);
+      calls.push([file, args, options.cwd, options.timeoutMs]);
       return '{}';
-    });
-    expect(calls).toEqual([['terraform', ['output', '-json'], '/s']]);
+    }, need, 5_000);
+    expect(calls).toEqual([['terraform', ['output', '-json'], '/s', 5_000]]);
+  });
+  test("a failed terraform output reports Terraform's own error and the flags that would avoid it", async () => {
+    const stderr = '\x1b[31m╷\x1b[0m\n\x1b[31m│\x1b[0m \x1b[1m\x1b[31mError: \x1b[0m\x1b[1mBackend initialization required, please run "terraform init"\x1b[0m\n│ \n│ Reason: Initial configuration of the requested backend "azurerm"\n╵\n';
+    const failed = Object.assign(new Error('Command failed: terraform output -json\n' + stderr), { code: 1, stderr });
+    await expect(readTerraformOutputs('/s', async () => {
+      throw failed;
+    }, [...need, { key: 'storageAccountId', flag: '--storage-account-id', what: 'the storage account' }])).rejects.toThrow(
+      '`terraform output -json` failed in /s: Error: Backend initialization required, please run "terraform init" Reason: Initial configuration of the requested backend "azurerm". ' +
+        'It was run for the Log Analytics workspace GUID (--workspace-id), the storage account (--storage-account-id), which no flag gave: pass those flags, or --outputs <file> holding the JSON of `terraform output -json`',
+    );
     await expect(readTerraformOutputs('/s', async () => {
       throw Object.assign(new Error('spawn terraform ENOENT'), { code: 'ENOENT' });
-    })).rejects.toThrow('terraform is not installed); pass --outputs <file>');
+    }, need)).rejects.toThrow('failed in /s: terraform is not installed (not found on PATH). It was run for the Log Analytics workspace GUID (--workspace-id), which no flag gave: pass that flag, or --outputs <file>');
+    await expect(readTerraformOutputs('/s', async () => {
+      throw Object.assign(new Error('Command failed'), { killed: true, signal: 'SIGTERM', stderr: '' });
+    }, need, 120_000)).rejects.toThrow('failed in /s: it did not finish within 120 s.');
+  });
+  test('terraformMessage keeps the words, drops colours and the box', () => {
+    expect(terraformMessage('\x1b[33m╷\x1b[0m\n│ Warning: No outputs found\n╵\n')).toBe('Warning: No outputs found');
+  });
+});
+
+describe('locations needed (terraform output runs only for these)', () => {
+  const synth = (extra: Record<string, unknown> = {}) => readExpectations(JSON.stringify({ ...(synthJson() as object), ...extra }), 'f');
+  const base = { skip: [], canary: false, storageConnectionString: false, tenantFromEnvironment: false } as const;
+  const flags = { workspaceId: 'w', eventHubNamespaceId: 'n', eventHubName: 'h', storageAccountId: 's' };
+  test('the four location flags are enough for the arrival checks', () => {
+    expect(missingLocations({ ...base, expectations: synth(), known: flags })).toEqual([]);
+    expect(missingLocations({ ...base, expectations: synth(), known: {} }).map((n) => n.flag)).toEqual(['--workspace-id', '--eventhub-namespace-id', '--eventhub-name', '--storage-account-id']);
+  });
+  test('skipped checks need nothing; a connection string stands in for the storage account', () => {
+    expect(missingLocations({ ...base, expectations: synth(), known: {}, skip: ['log-analytics', 'event-hub'], storageConnectionString: true })).toEqual([]);
+  });
+  test('the canary needs its app and the AuditLogs destinations even when their checks are skipped', () => {
+    expect(missingLocations({ ...base, expectations: synth(), known: { eventHubName: 'h' }, canary: true, skip: ['log-analytics', 'event-hub', 'storage'] }).map((n) => n.flag))
+      .toEqual(['--canary-app-object-id', '--workspace-id', '--eventhub-namespace-id', '--storage-account-id']);
+  });
+  test('a stack with a reader app needs its client id; signing in as it needs the tenant unless AZURE_TENANT_ID is set', () => {
+    const withReader = synth({ output: { reader_app_client_id: { value: '${azuread_application.ReaderApp_1.client_id}' } } });
+    expect(missingLocations({ ...base, expectations: withReader, known: flags }).map((n) => n.flag)).toEqual(['--reader-app-client-id']);
+    expect(missingLocations({ ...base, expectations: withReader, known: flags, skip: ['reader-app'] })).toEqual([]);
+    expect(missingLocations({ ...base, expectations: withReader, known: { ...flags, readerAppClientId: 'r' }, readerCredential: 'environment' }).map((n) => n.flag)).toEqual(['--tenant-id']);
+    expect(missingLocations({ ...base, expectations: withReader, known: { ...flags, readerAppClientId: 'r' }, readerCredential: 'environment', tenantFromEnvironment: true })).toEqual([]);
+    expect(missingLocations({ ...base, expectations: withReader, known: { ...flags, readerAppClientId: 'r' }, readerCredential: 'azure-cli' })).toEqual([]);
+  });
+  test('literal outputs in the synth are known without terraform (tenant_id)', () => {
+    const e = synth({ output: { tenant_id: { value: '7f000000-0000-4000-8000-000000000001' }, storage_account_id: { value: '${azurerm_storage_account.Archive.id}' } } });
+    expect(e.literalOutputs).toEqual({ tenant_id: { value: '7f000000-0000-4000-8000-000000000001' } });
+    expect(e.readerApp).toBe(false);
   });
 });
 
@@ -116,6 +169,60 @@ describe('credential', () => {
   });
 });
 
+describe('reader credential', () => {
+  const app = { clientId: '7f000000-0000-4000-8000-0000000000a1', tenantId: '7f000000-0000-4000-8000-000000000001' };
+  const endpoints = resolveEndpoints('AzureCloud');
+  test('each --reader-credential kind signs in as the reader app, from the READER_ variables', () => {
+    const name = (kind: Parameters<typeof createReaderCredential>[0], env: Record<string, string> = {}) => createReaderCredential(kind, app, endpoints, env).constructor.name;
+    expect(name('environment', { READER_AZURE_CLIENT_SECRET: 's3cret-value' })).toBe('ClientSecretCredential');
+    expect(name('environment', { READER_AZURE_CLIENT_CERTIFICATE_PATH: '/dev/null' })).toBe('ClientCertificateCredential');
+    expect(name('workload-identity', { READER_AZURE_FEDERATED_TOKEN_FILE: '/dev/null' })).toBe('WorkloadIdentityCredential');
+    expect(name('managed-identity')).toBe('ClientAssertionCredential');
+    expect(name('azure-cli')).toBe('AzureCliCredential');
+    expect(name('default')).toBe('AzureCliCredential');
+    expect(name('default', { READER_AZURE_CLIENT_SECRET: 's3cret-value' })).toBe('ChainedTokenCredential');
+  });
+  test('says what is missing', () => {
+    expect(throwsConfig(() => createReaderCredential('environment', app, endpoints, { AZURE_CLIENT_SECRET: 'not-the-readers' })).message).toContain('set READER_AZURE_CLIENT_SECRET, or READER_AZURE_CLIENT_CERTIFICATE_PATH');
+    expect(throwsConfig(() => createReaderCredential('workload-identity', app, endpoints, {})).message).toContain('set READER_AZURE_FEDERATED_TOKEN_FILE');
+    expect(throwsConfig(() => createReaderCredential('environment', { clientId: app.clientId }, endpoints, { READER_AZURE_CLIENT_SECRET: 's' })).message).toContain('pass --tenant-id <guid> or set AZURE_TENANT_ID');
+    expect(throwsConfig(() => createReaderCredential('managed-identity', app, resolveEndpoints('AzureUSGovernment'), {})).message).toContain('AzureCloud only');
+  });
+});
+
+describe('reader-app credentials', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const at = (days: number) => new Date(now.getTime() + days * 86_400_000);
+  const secret = (name: string, from: number, to: number) => ({ name, start: at(from), end: at(to) });
+  test('pass when one is valid beyond 30 days, even with the other slot expired', () => {
+    expect(assessCredentials('client secret', [secret('a', -200, -1), secret('b', -10, 31)], now).status).toBe('pass');
+  });
+  test('warn when the newest expires within 30 days, with the date', () => {
+    expect(assessCredentials('client secret', [secret('a', -100, 30)], now)).toEqual({
+      status: 'warn',
+      message: 'the newest client secret, a, expires 2026-07-01T00:00:00Z (in 30 days) and none takes over after it: rotate before then (run the deployment after the slot\'s rotation date; only an apply rotates). All: a valid until 2026-07-01T00:00:00Z (in 30 days)',
+    });
+  });
+  test('an upcoming secret counts only if it starts before the current ones end', () => {
+    expect(assessCredentials('client secret', [secret('a', -100, 20), secret('b', 10, 190)], now).status).toBe('pass');
+    expect(assessCredentials('client secret', [secret('a', -100, 20), secret('b', 25, 190)], now)).toMatchObject({ status: 'warn', message: expect.stringContaining('the newest client secret, a, expires') });
+  });
+  test('fail when none is valid now: all expired, or the next not started', () => {
+    expect(assessCredentials('client secret', [secret('a', -200, -1)], now)).toMatchObject({ status: 'fail', message: expect.stringMatching(/^every client secret has expired \(a expired 2026-05-31T00:00:00Z\)/) });
+    expect(assessCredentials('certificate', [secret('a', 2, 100)], now)).toMatchObject({ status: 'fail', message: expect.stringMatching(/^no certificate is valid now \(a valid from 2026-06-03T00:00:00Z until .*\); a SIEM cannot sign in before 2026-06-03T00:00:00Z$/) });
+  });
+  test('a secret without an end date never expires', () => {
+    expect(assessCredentials('client secret', [{ name: 'x' }], now)).toEqual({ status: 'pass', message: '1 client secret(s): x valid with no end date' });
+  });
+  test('token claims: appid (or azp) and roles from a JWT, nothing from an opaque token', () => {
+    const jwt = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ appid: 'a1', roles: ['AuditLog.Read.All', 3] })).toString('base64url')}.sig`;
+    expect(tokenClaims(jwt)).toEqual({ appId: 'a1', roles: ['AuditLog.Read.All'] });
+    expect(tokenClaims(`x.${Buffer.from('{"azp":"a2"}').toString('base64url')}.y`)).toEqual({ appId: 'a2', roles: undefined });
+    expect(tokenClaims('opaque-token-value')).toBeUndefined();
+    expect(tokenClaims('a.!!!.c')).toBeUndefined();
+  });
+});
+
 describe('cli options', () => {
   test('defaults', () => {
     expect(parseCliOptions(['--stack', 'contoso-prod'])).toMatchObject({ since: 'PT1H', sinceMs: 3_600_000, timeoutMs: 1_800_000, pollIntervalMs: 30_000, credential: 'default', cloud: 'AzureCloud', format: 'table', wait: false, canary: false, cdktfOut: 'cdktf.out' });
@@ -127,8 +234,9 @@ describe('cli options', () => {
     }
   });
   test('skipping every check is refused unless --canary is given', () => {
-    expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage'])).message).toContain('--skip leaves nothing to verify');
-    expect(parseCliOptions(['--stack', 's', '--canary', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage']).skip).toHaveLength(4);
+    expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage,reader-app'])).message).toContain('--skip leaves nothing to verify');
+    expect(parseCliOptions(['--stack', 's', '--canary', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage,reader-app']).skip).toHaveLength(5);
+    expect(parseCliOptions(['--stack', 's', '--skip', 'diagnostic-settings,log-analytics,event-hub,storage']).skip).toHaveLength(4);
   });
   test('unknown flags are refused', () => expect(throwsConfig(() => parseCliOptions(['--stack', 's', '--frobnicate'])).message).toContain("Unknown option '--frobnicate'"));
 });
@@ -211,6 +319,10 @@ describe('event hub targets', () => {
   test('the namespace comes from the outputs or a literal rule id', () => {
     expect(namespaceId(ctxOf({ eventhub_authorization_rule_id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns/authorizationRules/diag' }))).toBe('/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns');
     expect(() => namespaceId(ctxOf({ eventhub_authorization_rule_id: '${x.id}' }))).toThrow('pass --eventhub-namespace-id');
+  });
+  test('the metrics resourceUri has no leading slash (the SDK prepends one)', () => {
+    expect(metricsResourceUri('/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns')).toBe('subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/ns');
+    expect(metricsResourceUri('subscriptions/s')).toBe('subscriptions/s');
   });
   test('metric interval keeps the number of points bounded', () => {
     expect([3_600_000, 86_400_000, 7 * 86_400_000, 90 * 86_400_000].map(metricInterval)).toEqual(['PT1M', 'PT1M', 'PT15M', 'PT6H']);

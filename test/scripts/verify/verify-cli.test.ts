@@ -89,10 +89,11 @@ test('npm run verify -- --help documents every option and the exit codes', async
     '--stack', '--outputs', '--workspace-id', '--eventhub-namespace-id', '--eventhub-name', '--storage-account-id', '--since', '--wait', '--timeout',
     '--canary', '--credential', '--cloud', '--authority-host', '--arm-endpoint', '--logs-endpoint', '--blob-endpoint', '--graph-endpoint',
     '--json', '--markdown', 'AZURE_STORAGE_CONNECTION_STRING', 'AzureUSGovernment', 'workload-identity',
+    '--reader-credential', '--reader-app-client-id', 'READER_AZURE_CLIENT_SECRET', 'reader-app', '--skip',
   ]) {
     expect(run.stdout).toContain(option);
   }
-  expect(run.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*\n.*\n\s+3 /);
+  expect(run.stdout).toMatch(/Exit codes:\n\s+0 .*\n.*\n\s+1 .*\n.*\n\s+2 .*\n.*\n.*\n\s+3 /);
 });
 
 test('a token endpoint that never answers: the process ends soon after --timeout with exit 3, nothing secret printed', async () => {

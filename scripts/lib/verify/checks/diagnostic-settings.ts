@@ -135,7 +135,7 @@ export async function checkDiagnosticSettings(ctx: CheckContext): Promise<CheckR
       } else if (!d.found) {
         results.push(result({ ...line, status: 'fail', message: `destination ${d.kind} is missing from "${setting.name}"` }));
       } else if (!d.comparable) {
-        results.push(result({ ...line, status: 'pass', message: `routes to ${d.actualText} (not compared: the stack output for it is missing)` }));
+        results.push(result({ ...line, status: 'pass', message: `routes to ${d.actualText} (not compared: its id is a stack output; pass --outputs <file> to compare it)` }));
       } else if (!d.matches) {
         results.push(result({ ...line, status: 'fail', message: `destination different: expected ${d.expectedText}, found ${d.actualText}` }));
       } else {

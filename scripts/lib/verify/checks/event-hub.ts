@@ -63,13 +63,24 @@ export function namespaceId(ctx: CheckContext): string {
   throw new ConfigError('MissingLocation', 'the stack routes to Event Hubs but the namespace is unknown: the output eventhub_namespace_id is missing; pass --eventhub-namespace-id <arm id>');
 }
 
+/**
+ * The `resourceUri` `@azure/arm-monitor` `metrics.list` takes: the ARM id without its leading slash.
+ * The SDK neither encodes it nor strips the slash, and its path template starts with `/`
+ * (`/{resourceUri}/providers/Microsoft.Insights/metrics`), so an id as ARM writes it would send the
+ * request to `https://management.azure.com//subscriptions/...`; Microsoft's `GetMetric` sample for the
+ * SDK passes it without the slash.
+ */
+export function metricsResourceUri(armId: string): string {
+  return armId.replace(/^\/+/, '');
+}
+
 /** `IncomingMessages` totals per hub (keys in lower case) over `[start, end]`. */
 export async function incomingMessages(ctx: CheckContext, namespace: string, hubs: readonly string[], start: Date, end: Date, interval: string): Promise<Map<string, HubTraffic>> {
   for (const hub of hubs) if (!/^[A-Za-z0-9][-._A-Za-z0-9]*$/.test(hub)) throw new ConfigError('InvalidEventHubName', `not an event hub name: ${JSON.stringify(hub)}`);
   const filter = hubs.map((h) => `EntityName eq '${h}'`).join(' or ');
   const response = await withRetry(
     'read Event Hubs IncomingMessages',
-    (signal) => ctx.clients.metrics(namespace).metrics.list(namespace, {
+    (signal) => ctx.clients.metrics(namespace).metrics.list(metricsResourceUri(namespace), {
       abortSignal: signal,
       timespan: `${start.toISOString()}/${end.toISOString()}`,
       interval,

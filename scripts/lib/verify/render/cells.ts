@@ -26,6 +26,11 @@ export function cells(c: CheckResult): string[] {
   ];
 }
 
+/**
+ * One line: the outcome, the counts, the stack and the window. A run that stopped before any check
+ * (a usage or configuration error) says only what is known: no counts of nothing, no window it never
+ * looked at, and no stack name when none was given.
+ */
 export function summary(report: VerifyReport): string {
   const count = (s: string): number => report.checks.filter((c) => c.status === s).length;
   const verdict = {
@@ -34,5 +39,9 @@ export function summary(report: VerifyReport): string {
     error: 'could not verify (configuration, authentication or permission)',
     timeout: 'timed out waiting',
   }[report.outcome];
-  return `${report.outcome.toUpperCase()} (exit ${report.exitCode}): ${verdict}. ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped, ${report.problems.length} problem(s); stack ${report.stack}, window ${report.windowStart} – ${report.windowEnd} (${report.since}), ${report.attempts} attempt(s).`;
+  const head = `${report.outcome.toUpperCase()} (exit ${report.exitCode}): ${verdict}.`;
+  const stack = report.stack ? `stack ${report.stack}` : '';
+  if (report.checks.length === 0) return `${head} ${report.problems.length} problem(s)${stack ? `; ${stack}` : ''}.`;
+  const warnings = count('warn') > 0 ? `${count('warn')} warning(s), ` : '';
+  return `${head} ${count('pass')} passed, ${count('fail')} failed, ${warnings}${count('skipped')} skipped, ${report.problems.length} problem(s); ${stack ? `${stack}, ` : ''}window ${report.windowStart} – ${report.windowEnd} (${report.since}), ${report.attempts} attempt(s).`;
 }

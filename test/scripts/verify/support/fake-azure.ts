@@ -4,9 +4,9 @@
  * - ARM `GET /providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01` (a `{ value: [...] }` list);
  * - ARM `GET {resourceUri}/providers/Microsoft.Insights/metrics` (api-version 2018-01-01 `Response`);
  * - Log Analytics `POST /v1/workspaces/{id}/query` (`{ tables: [{ name, columns, rows }], error? }`);
- * - Microsoft Graph `PATCH /v1.0/applications/{id}` (204);
+ * - Microsoft Graph `PATCH /v1.0/applications/{id}` (204), and the reads of the reader-app check (./fake-graph.ts);
  * - blob storage under `/devstoreaccount1/...`, passed on to Azurite when `blobBackend` is set, so
- *   that faults can be injected into storage requests too.
+ *   that faults can be injected into storage requests too, or refused as a storage firewall does (`blobDenial`).
  * Tests set `scenario` and queue `faults`; every request is recorded (without its token). A fault
  * answers with a status, or misbehaves (`mode`): never answers, trickles, sends a huge body, an HTML
  * page or a redirect, or echoes the credential it received.
@@ -15,6 +15,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CLOCK_SKEW_MS } from '../../../../scripts/lib/verify/checks/canary';
+import { fakeAccessToken, type GraphScenario, handleGraph } from './fake-graph';
 
 export interface TableData {
   readonly rows: number;
@@ -38,7 +39,23 @@ export interface Scenario {
   onCanaryPoll?: (poll: number, changedAt: Date) => Promise<void>;
   /** Replaces the arrival query answer (malformed-answer tests). */
   arrivalAnswer?: unknown;
+  /** Microsoft Graph: the reader app, its service principal, consent and credentials (./fake-graph.ts). */
+  graph: GraphScenario;
+  /**
+   * Every blob request under /devstoreaccount1 is refused with 403 and this storage error code, as
+   * Azure Storage does: `AuthorizationFailure` from the account firewall, `AuthorizationPermissionMismatch`
+   * for an identity without a data role, `KeyBasedAuthenticationNotPermitted` for a shared key when
+   * shared keys are off (learn.microsoft.com troubleshoot/azure/azure-storage/blobs/authentication/storage-troubleshoot-403-errors).
+   */
+  blobDenial?: 'AuthorizationFailure' | 'AuthorizationPermissionMismatch' | 'KeyBasedAuthenticationNotPermitted';
 }
+
+/** Azure Storage's messages for the 403 codes above (REST "Shared access signature error codes" and the 403 troubleshooting page). */
+const STORAGE_403_MESSAGES: Readonly<Record<NonNullable<Scenario['blobDenial']>, string>> = {
+  AuthorizationFailure: 'This request is not authorized to perform this operation.',
+  AuthorizationPermissionMismatch: 'This request is not authorized to perform this operation using this permission.',
+  KeyBasedAuthenticationNotPermitted: 'Key based authentication is not permitted on this storage account.',
+};
 
 /**
  * - `status` (default): answers `status` with `body` (or an Azure-style error);
@@ -86,6 +103,8 @@ export interface FakeAzure {
   readonly notes: Map<string, string>;
   /** Tokens issued by the token endpoint. */
   readonly issuedTokens: string[];
+  /** A token of the reader app as Entra would issue it now: its roles are the permissions granted. */
+  readerToken(): string;
   canaryPolls: number;
   /** Body bytes written by `huge` faults (to show the client stopped reading). */
   readonly hugeBytesSent: number;
@@ -193,6 +212,13 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
       fault.times--;
       return misbehave(fault, res, token, form);
     }
+    if (state.scenario.blobDenial && path.startsWith('/devstoreaccount1')) {
+      const code = state.scenario.blobDenial;
+      const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${STORAGE_403_MESSAGES[code]}\nRequestId:0f1e2d3c-001e-0011-2a3b-4c5d6e000000\nTime:${new Date().toISOString()}</Message></Error>`;
+      res.writeHead(403, { 'content-type': 'application/xml', 'x-ms-error-code': code, 'x-ms-request-id': '0f1e2d3c-001e-0011-2a3b-4c5d6e000000', 'content-length': method === 'HEAD' ? '0' : String(Buffer.byteLength(xml)) });
+      res.end(method === 'HEAD' ? undefined : xml);
+      return 403;
+    }
     if (state.blobBackend && path.startsWith('/devstoreaccount1')) return toBlobBackend(method, url, headers, raw, res);
     // Microsoft Entra (v2.0 endpoints), only what MSAL's client-credentials flow reads.
     const tenantMatch = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
@@ -218,12 +244,17 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
       if (form?.get('grant_type') !== 'client_credentials' || !form.get('client_secret')) {
         return json(res, 400, { error: 'invalid_request', error_description: 'expected client credentials' });
       }
-      const token = `fake-access-token-${state.issuedTokens.length + 1}-${form.get('scope')?.replace(/[^a-z]/gi, '')}`;
+      const reader = state.scenario.graph.readerApp;
+      const token = reader && form.get('client_id') === reader.appId
+        ? fakeAccessToken(reader.appId, state.scenario.graph.granted)
+        : `fake-access-token-${state.issuedTokens.length + 1}-${form.get('scope')?.replace(/[^a-z]/gi, '')}`;
       state.issuedTokens.push(token);
       return json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
     }
     if (!bearer) return json(res, 401, { error: { code: 'AuthenticationFailed', message: 'no bearer token' } });
 
+    const graphAnswer = handleGraph(method, url, token, res, state.scenario.graph, origin, json);
+    if (graphAnswer !== undefined) return graphAnswer;
     if (method === 'GET' && path.toLowerCase() === '/providers/microsoft.aadiam/diagnosticsettings') {
       if (url.searchParams.get('api-version') !== '2017-04-01') return json(res, 400, { error: { code: 'InvalidApiVersion', message: 'api-version' } });
       return json(res, 200, { value: state.scenario.diagnosticSettings });
@@ -308,6 +339,14 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
   };
 
   const server = https.createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+    // A strict server: an empty path segment (`//subscriptions/...`) names no resource.
+    const rawPath = (req.url ?? '/').split('?')[0] as string;
+    if (rawPath.includes('//')) {
+      req.resume();
+      const status = json(res, 400, { error: { code: 'InvalidRequestUri', message: `The request path '${rawPath}' has an empty segment.` } });
+      state.requests.push({ method: req.method ?? 'GET', path: rawPath, query: {}, body: undefined, bearer: /^Bearer /.test(req.headers.authorization ?? ''), status });
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -344,6 +383,11 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
     requests: state.requests,
     notes: state.notes,
     issuedTokens: state.issuedTokens,
+    readerToken() {
+      const reader = state.scenario.graph.readerApp;
+      if (!reader) throw new Error('the scenario has no reader app');
+      return fakeAccessToken(reader.appId, state.scenario.graph.granted);
+    },
     get canaryPolls() {
       return state.canaryPolls;
     },

@@ -9,9 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/identity';
 import { main } from '../../../../scripts/lib/verify/main';
+import type { ExecFile } from '../../../../scripts/lib/verify/outputs';
 import type { VerifyReport } from '../../../../scripts/lib/verify/report';
 import type { FakeAzure, Scenario } from './fake-azure';
+import type { FakePasswordCredential } from './fake-graph';
 
 export const STACK = 'test-env';
 export const SETTING = 'entra-audit-test';
@@ -24,10 +27,22 @@ export const HUB = 'entra-logs';
 export const CANARY_APP = '9f8e7d6c-5b4a-4392-8170-6e5d4c3b2a19';
 export const FAKE_TOKEN = 'fake-in-process-token-0123456789';
 export const CATEGORIES = ['AuditLogs', 'SignInLogs'] as const;
+export const READER_CLIENT_ID = '1a2b3c4d-0000-4000-8000-000000000001';
+export const READER_OBJECT_ID = '2b3c4d5e-0000-4000-8000-0000000000a1';
+const DAY = 86_400_000;
 
-/** The synthesized stack: one setting, both categories, all three destinations as Terraform references. */
-export function synthJson(categories: readonly string[] = CATEGORIES): unknown {
+/**
+ * The synthesized stack: one setting, both categories, all three destinations as Terraform references;
+ * the tenant id as the literal output the stack declares, and with `readerApp` the reader app's output.
+ */
+export function synthJson(categories: readonly string[] = CATEGORIES, options: { tenantId?: string; readerApp?: boolean } = {}): unknown {
   return {
+    output: {
+      ...(options.tenantId ? { tenant_id: { description: 'Entra tenant (directory) id.', value: options.tenantId } } : {}),
+      diagnostic_setting_names: { value: [SETTING] },
+      log_analytics_workspace_id: { value: '${azurerm_log_analytics_workspace.Workspace.workspace_id}' },
+      ...(options.readerApp ? { reader_app_client_id: { description: 'Client id of the SIEM reader app registration.', value: '${azuread_application.ReaderApp_7FA63290.client_id}' } } : {}),
+    },
     '//': { metadata: { backend: 'local', stackName: STACK, version: '0.21.0' } },
     resource: {
       azurerm_log_analytics_workspace: { Workspace: { name: 'law-audit' } },
@@ -92,7 +107,35 @@ export function healthyScenario(now: Date): Scenario {
     missingTables: [],
     hubMessages: { [HUB]: 744 },
     canaryLogAnalyticsFromPoll: 1,
+    graph: {
+      readerApp: {
+        appId: READER_CLIENT_ID,
+        objectId: READER_OBJECT_ID,
+        displayName: 'Entra audit reader (test-env)',
+        // the two slots: a issued 100 days ago, b 10 days ago, each for 180 days
+        passwordCredentials: [readerSecret('a', now, -100, 80), readerSecret('b', now, -10, 170)],
+        federatedIdentityCredentials: [],
+      },
+      readerServicePrincipal: true,
+      granted: ['AuditLog.Read.All', 'Directory.Read.All'],
+      premium: true,
+    },
   };
+}
+
+/** A reader secret of slot `slot`, valid from `startDays` to `endDays` days from `now`. */
+export function readerSecret(slot: 'a' | 'b', now: Date, startDays: number, endDays: number): FakePasswordCredential {
+  return {
+    displayName: `entra-audit-reader-${slot}`,
+    keyId: slot === 'a' ? '0c1d2e3f-0000-4000-8000-00000000000a' : '0c1d2e3f-0000-4000-8000-00000000000b',
+    startDateTime: new Date(now.getTime() + startDays * DAY).toISOString(),
+    endDateTime: new Date(now.getTime() + endDays * DAY).toISOString(),
+  };
+}
+
+/** The reader app's credential as tests inject it: a token as the fake's authority would issue it. */
+export function fakeReaderCredential(fake: FakeAzure): TokenCredential {
+  return { getToken: async () => ({ token: fake.readerToken(), expiresOnTimestamp: Date.now() + 3_600_000 }) };
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -139,12 +182,12 @@ export function removeWorkspaces(): void {
 }
 
 /** A fresh directory with cdktf.out/stacks/<stack>/cdk.tf.json and outputs.json; a fresh tenant id isolates storage blobs. */
-export function makeWorkspace(options: { categories?: readonly string[]; outputs?: unknown } = {}): Workspace {
+export function makeWorkspace(options: { categories?: readonly string[]; outputs?: unknown; readerApp?: boolean } = {}): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'verify-ws-'));
   workspaces.push(dir);
   const tenantId = randomUUID();
   mkdirSync(join(dir, 'cdktf.out', 'stacks', STACK), { recursive: true });
-  writeFileSync(join(dir, 'cdktf.out', 'stacks', STACK, 'cdk.tf.json'), JSON.stringify(synthJson(options.categories), null, 2));
+  writeFileSync(join(dir, 'cdktf.out', 'stacks', STACK, 'cdk.tf.json'), JSON.stringify(synthJson(options.categories, { tenantId, readerApp: options.readerApp }), null, 2));
   const outputsFile = join(dir, 'outputs.json');
   writeFileSync(outputsFile, JSON.stringify(options.outputs ?? outputsJson(tenantId), null, 2));
   return { dir, tenantId, outputsFile };
@@ -158,7 +201,13 @@ export async function runVerify(
   fake: FakeAzure,
   ws: Workspace,
   options: {
-    args?: string[]; connectionString: string; ca: string; start: Date; format?: 'json' | 'table' | 'markdown'; isTTY?: boolean; injectCredential?: boolean;
+    args?: string[]; connectionString: string | undefined; ca: string; start: Date; format?: 'json' | 'table' | 'markdown'; isTTY?: boolean; injectCredential?: boolean;
+    /** The reader app's credential (`--reader-credential`); tests pass fakeReaderCredential(fake). */
+    readerCredential?: TokenCredential;
+    /** Leave out `--outputs` (location flags alone, or terraform). */
+    noOutputs?: boolean;
+    /** Stands in for `terraform output -json`; by default running terraform fails the test. */
+    exec?: ExecFile;
     /** Every request's own deadline (tens of ms in the deadline tests). */
     requestTimeoutMs?: number | ((operation: string) => number);
     maxResponseBytes?: number;
@@ -172,20 +221,20 @@ export async function runVerify(
   let stderr = '';
   const format = options.format ?? 'json';
   const args = [
-    '--stack', STACK, '--cdktf-out', join(ws.dir, 'cdktf.out'), '--outputs', ws.outputsFile,
+    '--stack', STACK, '--cdktf-out', join(ws.dir, 'cdktf.out'), ...(options.noOutputs ? [] : ['--outputs', ws.outputsFile]),
     ...endpointArgs(fake), ...(format === 'table' ? [] : [`--${format}`]), ...(options.args ?? []),
   ];
   let ids = 0;
   const code = await main(args, {
-    env: { AZURE_STORAGE_CONNECTION_STRING: options.connectionString, ...options.env },
+    env: { ...(options.connectionString === undefined ? {} : { AZURE_STORAGE_CONNECTION_STRING: options.connectionString }), ...options.env },
     cwd: ws.dir,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     isTTY: options.isTTY ?? false,
     readFile: (f) => readFile(f, 'utf8'),
-    exec: async () => {
+    exec: options.exec ?? (async () => {
       throw new Error('terraform must not run in tests');
-    },
+    }),
     now: () => new Date(now),
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -194,6 +243,7 @@ export async function runVerify(
     random: () => 0.5,
     randomId: () => `run-${++ids}`,
     credential: options.injectCredential === false ? undefined : { getToken: async () => ({ token: FAKE_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    readerCredential: options.readerCredential,
     ca: options.ca,
     requestTimeoutMs: options.requestTimeoutMs,
     maxResponseBytes: options.maxResponseBytes,
