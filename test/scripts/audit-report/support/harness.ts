@@ -130,5 +130,13 @@ export function sampleAnswers(): Record<string, KpiAnswer> {
         ['2026-11-18T10:01:55Z', 'Add service principal credentials', 'alex@contoso.example', '-2+3', 'success'],
       ],
     },
+    'risky-users': {
+      kind: 'table',
+      columns: [{ name: 'UserPrincipalName', type: 'string' }, { name: 'RiskLevel', type: 'string' }, { name: 'RiskState', type: 'string' }, { name: 'RiskDetail', type: 'string' }, { name: 'LastUpdated', type: 'datetime' }],
+      rows: [
+        ['kim@contoso.example', 'high', 'atRisk', 'none', '2026-11-22T19:44:03Z'],
+        ['sam@contoso.example', 'medium', 'confirmedCompromised', 'adminConfirmedUserCompromised', '2026-11-09T12:00:41Z'],
+      ],
+    },
   };
 }
