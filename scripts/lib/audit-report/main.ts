@@ -88,7 +88,9 @@ export async function main(argv: readonly string[], deps: ReportDeps): Promise<n
   const secrets = new SecretRegistry([...SECRET_VARIABLES.map((v) => deps.env[v]), ...connectionStringSecrets(deps.env.AZURE_STORAGE_CONNECTION_STRING)]);
   const fail = (error: unknown): number => {
     const problem = toProblem('log-analytics', error, secrets);
-    deps.stderr(`audit-report: ${problem.code}: ${redact(problem.message, secrets)}\n`);
+    // toProblem speaks of "the verifying identity" (it is verify's); here it is whoever runs the report.
+    const message = problem.message.replace('the verifying identity needs', 'the identity running the report needs');
+    deps.stderr(`audit-report: ${problem.code}: ${redact(message, secrets)}\n`);
     return problem.code === RUN_TIMEOUT_CODE ? 3 : 2;
   };
   let options: ReportOptions;

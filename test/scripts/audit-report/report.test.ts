@@ -151,7 +151,7 @@ describe('npm run audit-report against a local Logs API', () => {
     fake.answers = { 'sign-in-success-rate': { kind: 'raw', status: 403, body: { error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access to perform the requested operation' } } } };
     const run = await runReport(fake, makeWorkspace(), { ca: tls.caPem });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^audit-report: PermissionDenied: permission denied \(403\): .*insufficient access.*; the verifying identity needs Log Analytics Reader on the workspace/);
+    expect(run.stderr).toMatch(/^audit-report: PermissionDenied: permission denied \(403\): .*insufficient access.*; the identity running the report needs Log Analytics Reader on the workspace/);
     expect(files(run.out)).toEqual([]);
     expect(run.stdout).toBe('');
   });
