@@ -1,4 +1,6 @@
 export * from './audit-data-lock';
+export * from './audit-workbook/audit-workbook';
+export { WORKBOOK_SECTION_KEYS, type WorkbookSectionKey } from './audit-workbook/sections';
 export * from './entra-alert-rules/entra-alert-rules';
 export * from './entra-canary-app';
 export * from './entra-diagnostic-settings';

@@ -14,6 +14,8 @@ import { BASELINE_CATEGORIES } from '../constructs/internal/log-categories';
 import { STORAGE_REPLICATION_TYPES } from '../constructs/storage-archive-destination';
 import { DESTINATION_KINDS } from '../constructs/entra-diagnostic-settings';
 import { oneOfText } from '../constructs/internal/validation';
+import { WORKBOOK_TIME_RANGES } from '../constructs/audit-workbook/audit-workbook';
+import { WORKBOOK_SECTION_KEYS } from '../constructs/audit-workbook/sections';
 import { alertsConfigSchema } from './alerts-config';
 import { strict } from './config-strict';
 
@@ -159,6 +161,15 @@ const canary = strict({
   }).optional().describe('Lets a CI job sign in as the writer without a secret. Default: none.'),
 });
 
+const dashboards = strict({
+  workbook: strict({
+    enabled: z.boolean().optional().describe('`false` removes the Azure Monitor workbook on the workspace. It is created only with Log Analytics, and only when a category it reads is routed there (docs/dashboards.md). Default: `true`.'),
+    displayName: nonEmpty.optional().describe('Title of the workbook in the portal; unique per resource group and workspace. Default: `Entra ID audit (<tenant>-<environment>)`.'),
+    disabledSections: z.array(z.enum(WORKBOOK_SECTION_KEYS)).optional().describe('Sections to leave out. Sections whose tables are not routed to the workspace are left out anyway. Default: none.'),
+    defaultTimeRange: z.enum(Object.keys(WORKBOOK_TIME_RANGES) as [keyof typeof WORKBOOK_TIME_RANGES, ...(keyof typeof WORKBOOK_TIME_RANGES)[]]).optional().describe('Time range the workbook opens with (ISO-8601). Default: `P7D`.'),
+  }).optional().describe('An Azure Monitor workbook with sign-in, privileged-action, risk, pipeline-health and fired-alert sections. Default: enabled with Log Analytics.'),
+});
+
 export const environmentSchema = strict({
   // GUID and region are checked in config.ts with the other Azure rules, so that they are reported together.
   subscriptionId: idString.describe('Subscription of the destinations (the azurerm provider\'s `subscription_id`). Allowed: a GUID.'),
@@ -178,6 +189,7 @@ export const environmentSchema = strict({
   tags: tags.optional().describe('Tags for every Azure resource, besides `managed-by: entra-audit-logging` and `entra-audit-stack: <tenant>-<environment>` (a tag of the same name replaces those). Default: none.'),
   alerts: alertsConfigSchema.optional().describe('Scheduled KQL alert rules and action groups on the workspace (docs/alerts.md). Default: enabled when Log Analytics is, with the catalog defaults.'),
   canary: canary.optional().describe('The canary application for `npm run verify -- --canary` (docs/verification.md). Default: disabled.'),
+  dashboards: dashboards.optional().describe('Dashboards for audit teams on the workspace (docs/dashboards.md). Default: the workbook, when Log Analytics is enabled.'),
 });
 
 /** The file's top level; environments are parsed one by one so that every problem is found in one run. */

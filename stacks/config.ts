@@ -13,6 +13,8 @@ import { storageArchiveDestinationProblems, StorageArchiveDestinationProps } fro
 import { AuditDataProtection } from '../constructs/audit-data-lock';
 import { AlertRulesProblem, entraAlertRulesProblems, EntraAlertRulesProps, howToRoute } from '../constructs/entra-alert-rules/entra-alert-rules';
 import { entraCanaryAppProblems, EntraCanaryAppProps } from '../constructs/entra-canary-app';
+import { auditWorkbookProblems, AuditWorkbookProps } from '../constructs/audit-workbook/audit-workbook';
+import { availableSections } from '../constructs/audit-workbook/sections';
 import { alertProblemSetting, alertRulesPropsFromConfig, alertsConfigSchema } from './alerts-config';
 import { AZURE_REGIONS } from '../constructs/internal/azure-regions';
 import { findCategory, LOG_CATEGORIES, tableOfCategory } from '../constructs/internal/log-categories';
@@ -62,6 +64,8 @@ export interface StackPlan {
   readonly alerts?: Omit<EntraAlertRulesProps, 'workspaceResourceId'>;
   /** The canary app for `npm run verify -- --canary`. */
   readonly canary?: EntraCanaryAppProps;
+  /** The audit workbook on the workspace; the stack fills in the workspace, what it waits for and the alert rules. */
+  readonly workbook?: Omit<AuditWorkbookProps, 'workspaceResourceId' | 'firedAlerts' | 'dependsOn'>;
   readonly backend: BackendConfig;
 }
 
@@ -479,6 +483,32 @@ function planEnvironment(
     }
   }
 
+  let workbook: StackPlan['workbook'];
+  const workbookConfig = env.dashboards?.workbook;
+  if (logAnalytics && (workbookConfig?.enabled ?? true)) {
+    const { enabled: _enabled, ...rest } = workbookConfig ?? {};
+    const routedTables = Object.keys(logAnalytics.tables ?? {});
+    const props = {
+      ...rest,
+      displayName: rest.displayName ?? `Entra ID audit (${tenantKey}-${environmentKey})`,
+      resourceGroupName,
+      location: env.location,
+      routedTables,
+      // The name follows the stack and its workspace: the same workbook across runs, a new one with a new workspace.
+      nameSeed: `${tenantKey}-${environmentKey}/${logAnalytics.existingWorkspaceId?.toLowerCase() ?? logAnalytics.name}`,
+      tags,
+    };
+    // Location, resource group and tags are the environment's own settings, checked above: reported once.
+    prefixed('dashboards.workbook', auditWorkbookProblems({ ...props, workspaceResourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/placeholder' }), { location: null, resourceGroupName: null, tags: null, nameSeed: null });
+    if (availableSections(routedTables, {}, rest.disabledSections ?? []).length > 0) {
+      workbook = props;
+    } else if (workbookConfig?.enabled === true) {
+      add('dashboards.workbook.enabled', true, `false, or a category the workbook reads routed to logAnalytics (SignInLogs, NonInteractiveUserSignInLogs, AuditLogs, RiskyUsers, RiskyServicePrincipals or another Entra category)${rest.disabledSections?.length ? ', with its section not in disabledSections' : ''}: the workbook has nothing to show`);
+    }
+  } else if (!logAnalytics && workbookConfig?.enabled === true) {
+    add('dashboards.workbook.enabled', true, 'false, or logAnalytics enabled: the workbook queries the Log Analytics workspace');
+  }
+
   let canary: EntraCanaryAppProps | undefined;
   if (env.canary?.enabled) {
     const { enabled: _enabled, ...rest } = env.canary;
@@ -520,6 +550,7 @@ function planEnvironment(
     readerApp,
     alerts,
     canary,
+    workbook,
     backend,
   };
   return { plan, problems, invalidDerivedNames };

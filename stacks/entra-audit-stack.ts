@@ -4,6 +4,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { AzurermBackend, Fn, ITerraformDependable, LocalBackend, Op, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { AuditWorkbook } from '../constructs/audit-workbook/audit-workbook';
 import { EntraAlertRules } from '../constructs/entra-alert-rules/entra-alert-rules';
 import { EntraCanaryApp } from '../constructs/entra-canary-app';
 import { EntraDiagnosticSettings } from '../constructs/entra-diagnostic-settings';
@@ -17,7 +18,8 @@ import { defaultStateFile } from './state-paths';
 
 /**
  * One tenant and environment: providers, backend, the destinations, the tenant's Entra diagnostic
- * settings routed to them, the SIEM reader app, and the outputs operators and `npm run verify` need.
+ * settings routed to them, the SIEM reader app, alert rules and the audit workbook on the workspace,
+ * and the outputs operators and `npm run verify` need.
  */
 export class EntraAuditStack extends TerraformStack {
   readonly logAnalytics?: LogAnalyticsDestination;
@@ -27,6 +29,7 @@ export class EntraAuditStack extends TerraformStack {
   readonly readerApp?: EntraReaderApp;
   readonly alerts?: EntraAlertRules;
   readonly canary?: EntraCanaryApp;
+  readonly workbook?: AuditWorkbook;
 
   constructor(scope: Construct, plan: StackPlan) {
     super(scope, plan.id);
@@ -109,6 +112,16 @@ export class EntraAuditStack extends TerraformStack {
         ...plan.alerts,
         resourceGroupName,
         workspaceResourceId: this.logAnalytics.workspaceResourceId,
+        dependsOn: this.logAnalytics.ready.length > 0 ? [...this.logAnalytics.ready] : undefined,
+      });
+    }
+    if (plan.workbook && this.logAnalytics) {
+      const alerts = this.alerts && plan.alerts ? this.alerts.resolvedRules.map((r) => `${plan.alerts!.namePrefix}-${r.key}`) : [];
+      this.workbook = new AuditWorkbook(this, 'Workbook', {
+        ...plan.workbook,
+        workspaceResourceId: this.logAnalytics.workspaceResourceId,
+        // The fired-alerts section reads the catalog's rules from Azure Resource Graph, in the stack's subscription.
+        firedAlerts: alerts.length > 0 ? { subscriptionId: plan.subscriptionId, ruleNames: alerts } : undefined,
         dependsOn: this.logAnalytics.ready.length > 0 ? [...this.logAnalytics.ready] : undefined,
       });
     }

@@ -3,7 +3,8 @@
  * JavaScript build of `Kusto.Language`, the parser and binder behind the Log Analytics editor).
  *
  * The service knows the tables in `./log-table-schemas/*.json` (copies of the Azure Monitor table
- * reference, each file citing its source in `source`), so it reports syntax errors and semantic
+ * reference, each file citing its source in `source`; `./resource-graph-schemas/*.json` for Azure
+ * Resource Graph queries, see {@link KqlDatabase}), so it reports syntax errors and semantic
  * errors: unknown table (KS204), unknown column or name (KS142), unknown function (KS211), wrong
  * argument count or types (KS119, KS106, ...). On top of the service's own diagnostics, a column
  * reference that binds to the `unknown` type (e.g. inside `table(someParameter)`, which the service
@@ -24,7 +25,7 @@
  * place that touches them.
  */
 import { readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { basename, join } from 'path';
 import { runInThisContext } from 'vm';
 import { PRECHECK_CODES, precheckKql } from './kql-precheck';
 
@@ -46,7 +47,20 @@ export interface KqlDiagnostic {
   readonly length: number;
 }
 
+/**
+ * The set of tables a query is checked against: a Log Analytics workspace (`log-table-schemas/`, the
+ * default), or Azure Resource Graph (`resource-graph-schemas/`, for workbook items that read Azure
+ * Monitor alerts from `alertsmanagementresources`). Each has its own schemas, so a Log Analytics query
+ * that names a Resource Graph table fails, and the other way round.
+ */
+export type KqlDatabase = 'logAnalytics' | 'resourceGraph';
+
 export interface ValidateKqlOptions {
+  /**
+   * The tables the query may read.
+   * @default 'logAnalytics'
+   */
+  readonly database?: KqlDatabase;
   /**
    * Also report the service's warnings (e.g. performance hints). Errors are always reported.
    * @default false
@@ -103,26 +117,32 @@ export interface LogTableSchema {
   readonly columns: readonly { readonly name: string; readonly type: string }[];
 }
 
-const SCHEMA_DIR = join(__dirname, 'log-table-schemas');
+const SCHEMA_DIRS: Readonly<Record<KqlDatabase, string>> = {
+  logAnalytics: join(__dirname, 'log-table-schemas'),
+  resourceGraph: join(__dirname, 'resource-graph-schemas'),
+};
 
-let schemaCache: ReadonlyMap<string, LogTableSchema> | undefined;
+const schemaCache = new Map<KqlDatabase, ReadonlyMap<string, LogTableSchema>>();
 
-/** Every table schema the validator knows, by table name (read once from the JSON files). */
-export function logTableSchemas(): ReadonlyMap<string, LogTableSchema> {
-  if (!schemaCache) {
+/** Every table schema of `database` (default: Log Analytics), by table name (read once from the JSON files). */
+export function logTableSchemas(database: KqlDatabase = 'logAnalytics'): ReadonlyMap<string, LogTableSchema> {
+  let schemas = schemaCache.get(database);
+  if (!schemas) {
     const map = new Map<string, LogTableSchema>();
-    for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).sort()) {
-      const schema = JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as LogTableSchema;
+    const dir = SCHEMA_DIRS[database];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as LogTableSchema;
       map.set(schema.name, schema);
     }
-    schemaCache = map;
+    schemas = map;
+    schemaCache.set(database, schemas);
   }
-  return schemaCache;
+  return schemas;
 }
 
-/** Names of the tables known to the validator, sorted. */
-export function knownTables(): string[] {
-  return [...logTableSchemas().keys()].sort();
+/** Names of the tables known to the validator in `database` (default: Log Analytics), sorted. */
+export function knownTables(database: KqlDatabase = 'logAnalytics'): string[] {
+  return [...logTableSchemas(database).keys()].sort();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -131,7 +151,8 @@ type Any = any;
 interface KustoRuntime {
   readonly Kusto: Any;
   readonly Bridge: Any;
-  readonly globals: Any;
+  /** Global state per database, built on first use. */
+  readonly globals: Map<KqlDatabase, Any>;
 }
 
 let runtime: KustoRuntime | undefined;
@@ -150,22 +171,32 @@ function loadRuntime(): KustoRuntime {
       runInThisContext(readFileSync(path, 'utf8'), { filename: path });
     }
   }
-  const Kusto = realm('Kusto');
-  const Bridge = realm('Bridge');
+  runtime = { Kusto: realm('Kusto'), Bridge: realm('Bridge'), globals: new Map() };
+  return runtime;
+}
+
+/** The service's global state with the tables of `database` (built once per database). */
+function globalsFor(database: KqlDatabase): Any {
+  const { Kusto, globals } = loadRuntime();
+  const cached = globals.get(database);
+  if (cached) return cached;
   const Symbols = Kusto.Language.Symbols;
   const tables: Any[] = [];
-  for (const schema of logTableSchemas().values()) {
+  for (const schema of logTableSchemas(database).values()) {
     const columns = schema.columns.map((c) => {
       const type = Symbols.ScalarTypes.GetSymbol(c.type);
-      if (!type) throw new Error(`log-table-schemas/${schema.name}.json: column ${c.name} has unknown type ${c.type}`);
+      if (!type) throw new Error(`${basename(SCHEMA_DIRS[database])}/${schema.name}.json: column ${c.name} has unknown type ${c.type}`);
       return new Symbols.ColumnSymbol(c.name, type, null, null, null, null);
     });
     tables.push(new Symbols.TableSymbol.$ctor4(schema.name, columns));
   }
-  const database = new Symbols.DatabaseSymbol.ctor('workspace', tables);
-  const globals = Kusto.Language.GlobalState.Default.WithDatabase(database);
-  runtime = { Kusto, Bridge, globals };
-  return runtime;
+  const state = Kusto.Language.GlobalState.Default.WithDatabase(new Symbols.DatabaseSymbol.ctor(database === 'logAnalytics' ? 'workspace' : 'resourcegraph', tables));
+  // The service initialises itself lazily on the first analysis (about 1 s, 9 s measured on a loaded
+  // 2-core machine), whatever the query. Done here, once, on a fixed trivial query, so that the
+  // deadline of `maxAnalysisMs` bounds the analysis of the caller's query and never the start-up.
+  Kusto.Language.KustoCode.ParseAndAnalyze('print 1', state).GetDiagnostics();
+  globals.set(database, state);
+  return state;
 }
 
 /**
@@ -194,7 +225,7 @@ function position(starts: readonly number[], offset: number): { line: number; co
 
 type Analysis = { readonly code: Any; readonly timedOut: false } | { readonly code: undefined; readonly timedOut: true };
 
-let lastAnalysis: { readonly query: string; readonly maxAnalysisMs: number; readonly result: Analysis } | undefined;
+let lastAnalysis: { readonly query: string; readonly maxAnalysisMs: number; readonly database: KqlDatabase; readonly result: Analysis } | undefined;
 
 /**
  * Parses and binds `query`, giving up on the binding and diagnostics after `maxAnalysisMs`.
@@ -203,9 +234,10 @@ let lastAnalysis: { readonly query: string; readonly maxAnalysisMs: number; read
  * binder checks it at every node. The last analysis is kept: validateKql and referencedTables on
  * the same query analyse it once.
  */
-function analyse(query: string, maxAnalysisMs: number = KQL_LIMITS.maxAnalysisMs): Analysis {
-  if (lastAnalysis?.query === query && lastAnalysis.maxAnalysisMs === maxAnalysisMs) return lastAnalysis.result;
-  const { Kusto, globals } = loadRuntime();
+function analyse(query: string, maxAnalysisMs: number = KQL_LIMITS.maxAnalysisMs, database: KqlDatabase = 'logAnalytics'): Analysis {
+  if (lastAnalysis?.query === query && lastAnalysis.maxAnalysisMs === maxAnalysisMs && lastAnalysis.database === database) return lastAnalysis.result;
+  const { Kusto } = loadRuntime();
+  const globals = globalsFor(database);
   const deadline = Date.now() + maxAnalysisMs;
   const token = new Kusto.Language.Utils.CancellationToken.$ctor1(() => Date.now() > deadline);
   let result: Analysis;
@@ -222,7 +254,7 @@ function analyse(query: string, maxAnalysisMs: number = KQL_LIMITS.maxAnalysisMs
     if (!String(error).startsWith('System.OperationCanceledException')) throw error;
     result = { code: undefined, timedOut: true };
   }
-  lastAnalysis = { query, maxAnalysisMs, result };
+  lastAnalysis = { query, maxAnalysisMs, database, result };
   return result;
 }
 
@@ -237,7 +269,7 @@ export function validateKql(query: string, options: ValidateKqlOptions = {}): Kq
     return refused.map((p) => ({ ...position(starts, p.offset), code: p.code, severity: 'Error', message: p.message, offset: p.offset, length: p.length }));
   }
   const budget = options.maxAnalysisMs ?? KQL_LIMITS.maxAnalysisMs;
-  const analysis = analyse(query, budget);
+  const analysis = analyse(query, budget, options.database);
   if (analysis.timedOut) {
     return [{
       ...position(starts, 0), code: ANALYSIS_TIMEOUT_CODE, severity: 'Error', offset: 0, length: 0,
@@ -297,10 +329,10 @@ export function validateKql(query: string, options: ValidateKqlOptions = {}): Kq
  * Names of the known tables a query reads (sorted, without duplicates), found by binding it: the
  * table references of the syntax tree, wherever they appear (union legs, joins, `let` bodies).
  */
-export function referencedTables(query: string): string[] {
+export function referencedTables(query: string, database: KqlDatabase = 'logAnalytics'): string[] {
   // A query the pre-check refuses is never analysed (validateKql reports why).
   if (precheckKql(query, KQL_LIMITS).length > 0) return [];
-  const analysis = analyse(query);
+  const analysis = analyse(query, KQL_LIMITS.maxAnalysisMs, database);
   if (analysis.timedOut) return [];
   const { Kusto } = loadRuntime();
   const code = analysis.code;
@@ -312,7 +344,7 @@ export function referencedTables(query: string): string[] {
     (node: Any) => {
       if (!(node instanceof Syntax.NameReference)) return;
       const symbol = node.ReferencedSymbol;
-      if (symbol && symbol.Kind === Symbols.SymbolKind.Table && logTableSchemas().has(String(symbol.Name))) {
+      if (symbol && symbol.Kind === Symbols.SymbolKind.Table && logTableSchemas(database).has(String(symbol.Name))) {
         names.add(String(symbol.Name));
       }
     },

@@ -11,6 +11,7 @@ import { Testing } from 'cdktf';
 import { EVENT_HUB_LIMITS } from '../../constructs/event-hub-destination';
 import { LOG_CATEGORIES } from '../../constructs/internal/log-categories';
 import { LONG_TERM_RETENTION_DAYS } from '../../constructs/log-analytics-destination';
+import { referencedTables, validateKql } from '../../constructs/internal/kql-validator';
 import { parseConfig } from '../../stacks/config';
 import { EntraAuditStack } from '../../stacks/entra-audit-stack';
 import { resources, SynthJson } from '../support/synth';
@@ -29,7 +30,7 @@ const knownTables = LOG_CATEGORIES.map((c) => c.table);
 describe('Azure\'s and the providers\' rules hold in every example stack', () => {
   test('the example stacks cover every resource type the toolkit declares', () => {
     const types = new Set(stacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
-    for (const type of ['azurerm_monitor_aad_diagnostic_setting', 'azurerm_log_analytics_workspace', 'azurerm_log_analytics_workspace_table', 'azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_storage_container_immutability_policy', 'azurerm_management_lock', 'azuread_application', 'azuread_service_principal', 'azuread_app_role_assignment', 'azuread_application_password', 'azuread_application_federated_identity_credential', 'azurerm_monitor_scheduled_query_rules_alert_v2', 'azurerm_monitor_action_group']) {
+    for (const type of ['azurerm_monitor_aad_diagnostic_setting', 'azurerm_log_analytics_workspace', 'azurerm_log_analytics_workspace_table', 'azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_storage_container_immutability_policy', 'azurerm_management_lock', 'azuread_application', 'azuread_service_principal', 'azuread_app_role_assignment', 'azuread_application_password', 'azuread_application_federated_identity_credential', 'azurerm_monitor_scheduled_query_rules_alert_v2', 'azurerm_monitor_action_group', 'azurerm_application_insights_workbook']) {
       expect(types).toContain(type);
     }
   });
@@ -208,6 +209,35 @@ describe('Azure\'s and the providers\' rules hold in every example stack', () =>
         expect((rule as R).scopes).toEqual([expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/)]);
       }
       for (const group of resources(json, 'azurerm_monitor_action_group')) expectActionGroupFacts(group as R);
+    }
+  });
+
+  test('§3 workbooks: a lower-case GUID name, a lower-case source_id (the workspace), category workbook, no hidden-title tag; data_json is Notebook/1.0 whose every query validates and reads only routed tables', () => {
+    // azurerm v4.55.0 internal/services/applicationinsights/application_insights_workbook_resource.go: name IsUUID and
+    // no upper case; source_id no upper case (hashicorp/terraform-provider-azurerm#27755); data_json StringIsJSON;
+    // validate/workbook_tags.go refuses the hidden-title tag. Document shape: microsoft/Application-Insights-Workbooks schema/workbook.json.
+    for (const [id, json] of stacks) {
+      const workbooks = resources(json, 'azurerm_application_insights_workbook') as R[];
+      const hasWorkspace = resources(json, 'azurerm_log_analytics_workspace').length > 0 || json.data?.azurerm_log_analytics_workspace !== undefined;
+      expect(workbooks.length).toBe(hasWorkspace ? 1 : 0);
+      const routed = (resources(json, 'azurerm_monitor_aad_diagnostic_setting') as R[])
+        .filter((s) => 'log_analytics_workspace_id' in s)
+        .flatMap((s) => s.enabled_log.map((l: R) => LOG_CATEGORIES.find((c) => c.category === l.category)?.table));
+      for (const wb of workbooks) {
+        expect(wb.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        expect(wb.source_id).toMatch(/^\$\{lower\(azurerm_log_analytics_workspace\.\w+\.id\)\}$|^[^A-Z]+$/);
+        expect(wb.category).toBe('workbook');
+        expect(wb.display_name).toContain(id);
+        expect(Object.keys(wb.tags ?? {}).map((t) => t.toLowerCase())).not.toContain('hidden-title');
+        const data = JSON.parse(wb.data_json.split(wb.source_id).join('/subscriptions/x/resourcegroups/rg/providers/microsoft.operationalinsights/workspaces/w')) as R;
+        expect(data.version).toBe('Notebook/1.0');
+        expect(data.items.length).toBeGreaterThan(2);
+        for (const item of data.items.filter((i: R) => i.type === 3)) {
+          const database = item.content.queryType === 1 ? 'resourceGraph' : 'logAnalytics';
+          expect({ item: item.name, problems: validateKql(item.content.query, { database }) }).toEqual({ item: item.name, problems: [] });
+          if (database === 'logAnalytics') for (const table of referencedTables(item.content.query)) expect(routed).toContain(table);
+        }
+      }
     }
   });
 
