@@ -73,7 +73,7 @@ async function locate(options: ReportOptions, deps: ReportDeps, stackDir: string
       }
       locations = parseOutputs(text, file);
     } else {
-      locations = await readTerraformOutputs(stackDir, deps.exec);
+      locations = await readTerraformOutputs(stackDir, deps.exec, [{ key: 'workspaceId', flag: '--workspace-id', what: 'the Log Analytics workspace GUID' }]);
     }
   }
   locations = applyOverrides(locations, { workspaceId: options.workspaceId });
