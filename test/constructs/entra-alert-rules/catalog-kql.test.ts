@@ -6,7 +6,7 @@ import { DETECTIONS } from '../../../constructs/entra-alert-rules/catalog';
 import { kqlLiteral, parseQueryFile, readQueryFile, renderQuery } from '../../../constructs/entra-alert-rules/detection';
 import {
   ANALYSIS_TIMEOUT_CODE, KQL_LIMITS, MANAGEMENT_COMMAND_CODE, MORE_PROBLEMS_CODE, NESTING_TOO_DEEP_CODE, QUERY_TOO_LONG_CODE, referencedTables, SEVERAL_QUERIES_CODE,
-  UNKNOWN_TYPE_CODE, validateKql,
+  UNKNOWN_TABLE_NAME_CODE, UNKNOWN_TYPE_CODE, validateKql, externalsProblems,
 } from '../../../constructs/internal/kql-validator';
 import { baseProps, errorOf, rulesByName, synthResources } from './support';
 
@@ -82,15 +82,115 @@ describe('validateKql', () => {
     expect(validateKql('SigninLogs | where TimeGenerated > ago("1h")').length).toBeGreaterThan(0);
   });
 
-  test('reports columns whose type is unknown (table(name) is never checked by the service)', () => {
-    const diagnostics = validateKql('let f = (t: string) { table(t) | where Colum == 1 };\nf("SigninLogs")');
-    expect(diagnostics).toEqual([expect.objectContaining({ code: UNKNOWN_TYPE_CODE, line: 1, column: 40 })]);
+  test('reports a column of unknown type when nothing else explains it, once per place', () => {
+    const query = 'SigninLogs\n| project d = todynamic(AuthenticationDetails)\n| evaluate bag_unpack(d)\n| where Foo == 1 and Foo != 2';
+    expect(validateKql(query)).toEqual([
+      expect.objectContaining({ code: UNKNOWN_TYPE_CODE, line: 4, column: 9, message: "The column 'Foo' has an unknown type, so it cannot be checked: give its source known columns (e.g. evaluate bag_unpack(d) : (Name: string, ...)), or project it with a type" }),
+      expect.objectContaining({ code: UNKNOWN_TYPE_CODE, line: 4, column: 22 }),
+    ]);
+    expect(validateKql(query.replace('bag_unpack(d)', 'bag_unpack(d) : (Foo: int)'))).toEqual([]);
   });
 
   test('knows that a column is dynamic in one sign-in table and string in another', () => {
     expect(validateKql('union SigninLogs, AADNonInteractiveUserSignInLogs | where isnotempty(LocationDetails)')[0]).toEqual(
       expect.objectContaining({ code: 'KS142' }),
     );
+  });
+});
+
+/** The shape of most of Microsoft Sentinel's Entra ID sign-in rules: one function over table(name), called per table. */
+const SENTINEL_SHAPE = `let aadFunc = (tableName: string) {
+    table(tableName)
+    | where ResultType == "0"
+    | extend City = tostring(LocationDetails.city)
+    | project TimeGenerated, UserPrincipalName, IPAddress, City
+};
+let aadSignin = aadFunc("SigninLogs");
+let aadNonInt = aadFunc("AADNonInteractiveUserSignInLogs");
+union isfuzzy=true aadSignin, aadNonInt
+| summarize Cities = dcount(City) by UserPrincipalName`;
+
+describe('validateKql binds let functions over table(name) at each call', () => {
+  test('a function called with literal table names validates, and its tables are found', () => {
+    const fixed = SENTINEL_SHAPE.replace('| extend City = tostring(LocationDetails.city)', '| extend City = tostring(todynamic(LocationDetails).city)');
+    expect(validateKql(fixed)).toEqual([]);
+    expect(referencedTables(fixed)).toEqual(['AADNonInteractiveUserSignInLogs', 'SigninLogs']);
+    expect(validateKql('let f = (t: string) { table(t) | where ResultType == "0" };\nunion f("SigninLogs"), f("AADNonInteractiveUserSignInLogs")')).toEqual([]);
+  });
+
+  test('a problem of one call only is reported in the body, naming that call', () => {
+    // LocationDetails is dynamic in SigninLogs and a string in AADNonInteractiveUserSignInLogs.
+    expect(validateKql(SENTINEL_SHAPE)).toEqual([
+      expect.objectContaining({
+        line: 4, column: 46, code: 'KS142',
+        message: "The name 'city' does not refer to any known column, table, variable or function. (in aadFunc(\"AADNonInteractiveUserSignInLogs\"), line 8)",
+      }),
+    ]);
+  });
+
+  test('a typo in the body is one message naming every call, also through a function that calls another', () => {
+    const query = [
+      'let f = (tableName: string) {',
+      '    table(tableName)',
+      '    | where Colum == 1 };',
+      'let g = (t: string, n: int) { f(t) | where ResultType == tostring(n) };',
+      'union f("SigninLogs"), g("AADNonInteractiveUserSignInLogs", 3)',
+    ].join('\n');
+    expect(validateKql(query)).toEqual([
+      expect.objectContaining({
+        line: 3, column: 13, code: 'KS142',
+        message: "The name 'Colum' does not refer to any known column, table, variable or function. (in f(\"SigninLogs\"), line 5; g(\"AADNonInteractiveUserSignInLogs\", 3), line 5)",
+      }),
+    ]);
+    expect(referencedTables(query)).toEqual(['AADNonInteractiveUserSignInLogs', 'SigninLogs']);
+  });
+
+  test('table() on a name that cannot be known is one KQLV009 at the table() call, without a line per column', () => {
+    const computed = 'let f = (tableName: string) { table(tableName) | where ResultType == "0" | project A, B };\nlet name = tostring(dynamic(["SigninLogs"])[0]);\nf(name) | where C == 1 | project D, E';
+    expect(validateKql(computed)).toEqual([
+      expect.objectContaining({
+        line: 1, column: 31, code: UNKNOWN_TABLE_NAME_CODE,
+        message: 'table(tableName) names a table that is not known when the query is checked (in f(name), line 3), so nothing read from it can be checked: pass a literal table name (f("SigninLogs")), or write union SigninLogs, AADNonInteractiveUserSignInLogs',
+      }),
+    ]);
+    expect(validateKql('let n = strcat("Signin", "Logs", tostring(now()));\ntable(n) | where A == 1 | project B').map((d) => [d.line, d.column, d.code])).toEqual([[2, 1, UNKNOWN_TABLE_NAME_CODE]]);
+    // A function never called: its table() cannot be known either.
+    expect(validateKql('let f = (t: string) { table(t) | where Colum == 1 };\nprint 1').map((d) => [d.line, d.column, d.code])).toEqual([[1, 23, UNKNOWN_TABLE_NAME_CODE]]);
+    // A name fixed by a let is known: the service binds it.
+    expect(validateKql('let t = "SigninLogs";\ntable(t) | where Colum == 1').map((d) => [d.line, d.column, d.code])).toEqual([[2, 18, 'KS142']]);
+  });
+
+  test('an unknown table or function is one diagnostic that says how to declare it, not one per column read from it', () => {
+    const query = 'IdentityInfo\n| where AccountUPN != ""\n| project AccountObjectId, Department\n| join kind=inner (SigninLogs) on $left.AccountObjectId == $right.UserId\n| where Department == "Finance" and Foo == 1';
+    const diagnostics = validateKql(query);
+    expect(diagnostics).toEqual([expect.objectContaining({ line: 1, column: 1, code: 'KS204' })]);
+    expect(diagnostics[0].message).toBe(
+      "The name 'IdentityInfo' does not refer to any known table, tabular variable or function: add its schema to constructs/internal/log-table-schemas/ (with its source), or declare it: kql:check --schema <Table.json> (columns checked), --external-table <Name> or --external-function <Name> (nothing read from it checked); see docs/alerts.md, \"Checking KQL\"",
+    );
+    const two = validateKql('_GetWatchlist("vip")\n| project SearchKey\n| join kind=inner (IdentityInfo | where AccountUPN != "") on $left.SearchKey == $right.AccountUPN\n| where A == 1 and B == 2');
+    expect(two.map((d) => [d.line, d.column, d.code])).toEqual([[1, 1, 'KS211'], [3, 20, 'KS204']]);
+  });
+
+  test('externals: declared by name nothing read from them is checked; declared with a schema their columns are', () => {
+    const query = '_GetWatchlist("vip")\n| project SearchKey\n| join kind=inner (IdentityInfo | where AccountUPN != "") on $left.SearchKey == $right.AccountUPN';
+    expect(validateKql(query, { externals: { functions: ['_GetWatchlist'], tables: ['IdentityInfo'] } })).toEqual([]);
+    const identityInfo = { name: 'IdentityInfo', source: 'test', columns: [{ name: 'AccountUPN', type: 'string' }, { name: 'Department', type: 'string' }] };
+    expect(validateKql('IdentityInfo | where AccountUPN != "" and Departmnt == "x"', { externals: { schemas: [identityInfo] } })).toEqual([
+      expect.objectContaining({ line: 1, column: 43, code: 'KS142' }),
+    ]);
+    expect(referencedTables('IdentityInfo | join (SigninLogs) on $left.AccountUPN == $right.UserPrincipalName', { externals: { schemas: [identityInfo] } })).toEqual(['SigninLogs']);
+  });
+
+  test('externals that cannot be declared are refused, every problem at once', () => {
+    expect(externalsProblems({ tables: ['SigninLogs', 'Bad-Name', 'X', 'X'], functions: ['1f'], schemas: [{ name: 'T', source: '', columns: [{ name: 'a', type: 'text' }] }, { name: 'U', source: '', columns: [] }] })).toEqual([
+      'table schema T column a has type "text"; expected one of string, datetime, int, long, real, bool, dynamic, guid, timespan, decimal',
+      'table schema U has no columns: give "columns": [{"name": ..., "type": ...}]',
+      'external table SigninLogs is a built-in table already',
+      'external table "Bad-Name" is not a KQL name (letters, digits and _, not starting with a digit)',
+      'external table X is declared twice',
+      'external function "1f" is not a KQL name (letters, digits and _, not starting with a digit)',
+    ]);
+    expect(() => validateKql('X', { externals: { tables: ['SigninLogs'] } })).toThrow('Cannot declare the external tables and functions: external table SigninLogs is a built-in table already');
   });
 });
 
