@@ -26,7 +26,7 @@
  * ```
  */
 import { z } from 'zod';
-import { DETECTION_KEYS } from '../constructs/entra-alert-rules/catalog';
+import { DETECTION_KEYS, DISABLED_BY_DEFAULT_KEYS } from '../constructs/entra-alert-rules/catalog';
 import {
   AGGREGATIONS,
   AlertSeverity,
@@ -171,13 +171,15 @@ const actionGroupSchema = strict({
 });
 
 /**
- * Detections off unless the environment lists its own `disabled` (e.g. `disabled: []`): each reads a
- * table the baseline routing does not fill, and the licence or routing it needs is opt-in —
- * AADRiskyUsers (RiskyUsers, Entra ID P2), AADRiskyServicePrincipals (RiskyServicePrincipals,
- * Workload ID Premium), AzureActivity (the subscription Activity Log, not an Entra category).
- * Once enabled, a detection whose table is not routed fails synth, naming the category to route.
+ * Detections off unless the environment lists its own `disabled` (e.g. `disabled: []`): the catalog
+ * entries with a `disabledByDefault` reason. Each reads a table the baseline routing does not fill,
+ * or needs a licence many tenants lack: AADRiskyUsers (RiskyUsers, Entra ID P2),
+ * AADRiskyServicePrincipals (RiskyServicePrincipals, Workload ID Premium), AzureActivity (the
+ * subscription Activity Log), ADFSSignInLogs (AD FS with Connect Health), Privileged Identity
+ * Management (Entra ID P2). Once enabled, a detection whose table is not routed fails synth,
+ * naming the category to route.
  */
-export const DISABLED_BY_DEFAULT = ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'] as const;
+export const DISABLED_BY_DEFAULT: readonly string[] = DISABLED_BY_DEFAULT_KEYS;
 
 /** The `alerts:` section of one environment. */
 export const alertsConfigSchema = strict({
@@ -188,7 +190,7 @@ export const alertsConfigSchema = strict({
   /** ARM ids of existing action groups to attach as well. */
   existingActionGroupIds: z.array(z.string()).default([]).describe('ARM ids of action groups managed elsewhere, attached to every rule as well.'),
   /** Catalog keys of detections not to deploy. */
-  disabled: z.array(detectionKey).default([...DISABLED_BY_DEFAULT]).describe('Catalog keys of detections not to deploy. The default holds the three that read opt-in data; a list of your own (even `[]`) replaces it, and an enabled detection whose table is not routed fails synth, naming the category to route.'),
+  disabled: z.array(detectionKey).default([...DISABLED_BY_DEFAULT]).describe(`Catalog keys of detections not to deploy. The default holds the ${DISABLED_BY_DEFAULT_KEYS.length} that read opt-in data or need a licence many tenants lack (${DISABLED_BY_DEFAULT_KEYS.join(', ')}); a list of your own (even \`[]\`) replaces it, and an enabled detection whose table is not routed fails synth, naming the category to route.`),
   /** Per-detection changes, by catalog key. */
   overrides: z
     .record(z.string(), overrideSchema)

@@ -100,6 +100,21 @@ export interface Detection {
   readonly techniques: readonly string[];
   /** Log Analytics tables the query reads (checked against the query in the tests). */
   readonly tables: readonly string[];
+  /**
+   * What the tenant needs beyond the tables' own licences (docs/alerts.md lists both), e.g.
+   * Privileged Identity Management for the PIM detections.
+   * @default - nothing beyond the tables
+   */
+  readonly requires?: string;
+  /**
+   * Why the detection is off unless an environment enables it: it reads data or needs a licence
+   * many tenants do not have, so enabling it blindly would fail synth or alert on nothing. The
+   * stack configuration's default `disabled` list is made of these.
+   * @default - on by default
+   */
+  readonly disabledByDefault?: string;
+  /** How often it fires in a typical tenant at the default settings, and what drives it up. */
+  readonly expectedVolume: string;
   readonly evaluationFrequency: EvaluationFrequency;
   readonly windowDuration: WindowDuration;
   readonly aggregation: AlertAggregation;

@@ -232,14 +232,14 @@ describe('EntraAlertRules props', () => {
 
 describe('EntraAlertRules errors', () => {
   test('fails when a detection reads a table the stack does not route, naming detection, table and category', () => {
-    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AzureActivity', 'AADRiskyServicePrincipals'] }));
+    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AzureActivity', 'AADRiskyServicePrincipals', 'ADFSSignInLogs'] }));
     expect(message).toContain('[stack/Alerts] UnroutedTable: detection high-risk-user reads table AADRiskyUsers');
     expect(message).toContain('route the Entra log category "RiskyUsers" to the workspace');
     expect(message.split('\n')).toHaveLength(1);
   });
 
   test('fails when the tampering detection reads AzureActivity that is not routed, naming the Activity Log', () => {
-    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AADRiskyUsers', 'AADRiskyServicePrincipals'] }));
+    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AADRiskyUsers', 'AADRiskyServicePrincipals', 'ADFSSignInLogs'] }));
     expect(message).toMatch(/UnroutedTable: detection entra-diagnostic-settings-changed reads table AzureActivity.*subscription Activity Log/);
   });
 
