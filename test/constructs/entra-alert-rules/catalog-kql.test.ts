@@ -2,12 +2,13 @@
  * Every KQL check of the project, in ONE jest file: loading Microsoft's Kusto language service
  * costs ~1.5 s per jest file (each file gets a fresh module registry).
  */
-import { DETECTIONS } from '../../../constructs/entra-alert-rules/catalog';
+import { DETECTION_KEYS, DETECTIONS, findDetection } from '../../../constructs/entra-alert-rules/catalog';
 import { kqlLiteral, parseQueryFile, readQueryFile, renderQuery } from '../../../constructs/entra-alert-rules/detection';
 import {
   ANALYSIS_TIMEOUT_CODE, KQL_LIMITS, MANAGEMENT_COMMAND_CODE, MORE_PROBLEMS_CODE, NESTING_TOO_DEEP_CODE, QUERY_TOO_LONG_CODE, referencedTables, SEVERAL_QUERIES_CODE,
   UNKNOWN_TABLE_NAME_CODE, UNKNOWN_TYPE_CODE, validateKql, externalsProblems,
 } from '../../../constructs/internal/kql-validator';
+import { DETECTION_CASES, DOCUMENTED_AUDIT_ACTIVITIES, DetectionCase } from './detection-cases';
 import { baseProps, errorOf, rulesByName, synthResources } from './support';
 
 describe('catalog queries', () => {
@@ -55,6 +56,99 @@ describe('catalog queries', () => {
 
   test('every catalog query validates cleanly as deployed (rendered with its default parameters)', () => {
     for (const d of DETECTIONS) expect({ key: d.key, problems: validateKql(renderQuery(d.key, readQueryFile(d.key), d.parameters, {})) }).toEqual({ key: d.key, problems: [] });
+  });
+});
+
+/** Every catalog key, in catalog order: a key names a Terraform address, so renaming one replaces a rule. */
+const STABLE_KEYS = [
+  'brute-force-single-account', 'password-spray-single-ip', 'success-after-failures', 'mfa-fatigue', 'legacy-authentication-sign-in',
+  'break-glass-sign-in', 'sign-in-outside-allowed-countries', 'high-risk-sign-in', 'password-spray-adfs', 'seamless-sso-password-spray',
+  'mfa-fatigue-then-success', 'impossible-travel', 'azure-portal-sign-in-from-other-tenant', 'privileged-role-assigned-outside-pim',
+  'privileged-group-member-added', 'conditional-access-policy-changed', 'authentication-methods-changed', 'elevate-access-to-root-scope',
+  'pim-activation-request-denied', 'role-activated-outside-pim', 'admin-removals-by-new-admin', 'account-created-and-deleted',
+  'guest-added-to-group', 'conditional-access-exclusion-group-changed', 'application-credential-added', 'app-consent-or-high-privilege-permission',
+  'federation-or-domain-authentication-changed', 'guest-invitation-burst', 'user-consent-risky-scopes', 'cross-tenant-access-settings-changed',
+  'onmicrosoft-domain-added', 'high-risk-user', 'high-risk-service-principal', 'graph-directory-enumeration', 'no-audit-logs-ingested',
+  'no-sign-in-logs-ingested', 'entra-diagnostic-settings-changed',
+];
+
+/** The empty datatable leg every catalog query starts with: its columns and types, in order. */
+function sampleColumns(query: string): Array<[string, string]> {
+  const leg = /\(datatable\(([^)]*)\)\[\]\)/.exec(query);
+  if (!leg) throw new Error('the query has no empty datatable leg');
+  return leg[1].split(',').map((c) => c.trim().split(/\s*:\s*/) as [string, string]);
+}
+
+const EMPTY: Record<string, string> = { string: '""', datetime: 'datetime(null)', dynamic: 'dynamic(null)', int: 'int(null)', long: 'long(null)', real: 'real(null)', bool: 'bool(null)' };
+
+/** `let <table> = datatable(...)[rows];` in front of the rendered query: the samples stand in for the table. */
+function withSamples(c: DetectionCase, rows: DetectionCase['positive']): string {
+  const detection = findDetection(c.key)!;
+  const query = renderQuery(c.key, readQueryFile(c.key), detection.parameters, {});
+  const columns = sampleColumns(query);
+  for (const row of rows) {
+    const unknown = Object.keys(row).filter((name) => !columns.some(([c]) => c === name));
+    if (unknown.length) throw new Error(`${c.key}: sample columns ${unknown.join(', ')} are not in the query's datatable leg`);
+  }
+  const values = rows.map((row) => columns.map(([name, type]) => row[name] ?? EMPTY[type]).join(', ')).join(',\n  ');
+  return `let ${c.table} = datatable(${columns.map(([n, t]) => `${n}: ${t}`).join(', ')})[\n  ${values}\n];\n${query}`;
+}
+
+/** Audit activity names a query filters on exactly: OperationName ==/=~ "x", OperationName in ("x", ...) and operationNames parameters. */
+function exactOperationNames(key: string): string[] {
+  const detection = findDetection(key)!;
+  const text = readQueryFile(key);
+  const names = new Set<string>();
+  for (const m of text.matchAll(/OperationName\s*(?:==|=~)\s*"([^"]+)"/g)) names.add(m[1]);
+  for (const m of text.matchAll(/OperationName\s+in~?\s*\(([^)]*)\)/g)) for (const q of m[1].matchAll(/"([^"]+)"/g)) names.add(q[1]);
+  const parameter = detection.parameters.operationNames;
+  if (parameter && detection.tables.includes('AuditLogs')) for (const n of parameter.default as string[]) names.add(n);
+  return [...names].sort();
+}
+
+describe('catalog keys and documented values', () => {
+  test('catalog keys are stable (each names a Terraform address: a renamed key replaces the rule)', () => {
+    expect(DETECTION_KEYS).toEqual(STABLE_KEYS);
+  });
+
+  test('every audit activity a catalog query filters on exactly is in Microsoft\'s audit activity reference', () => {
+    const undocumented = DETECTIONS.filter((d) => d.tables.includes('AuditLogs')).flatMap((d) => exactOperationNames(d.key).filter((n) => !DOCUMENTED_AUDIT_ACTIVITIES.includes(n)).map((n) => `${d.key}: ${n}`));
+    expect(undocumented).toEqual([]);
+    // The extraction finds what it should (a check of the check).
+    expect(exactOperationNames('elevate-access-to-root-scope')).toEqual(['User has elevated their access to User Access Administrator for their Azure Resources']);
+    expect(exactOperationNames('account-created-and-deleted')).toEqual(['Add user', 'Delete user']);
+  });
+
+  test('every detection added for issue 15 has its sample case', () => {
+    expect(DETECTION_CASES.map((c) => c.key).filter((k) => !DETECTION_KEYS.includes(k))).toEqual([]);
+    expect(DETECTION_CASES.length).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe.each(DETECTION_CASES.map((c) => [c.key, c] as const))('%s on sample rows', (key, c) => {
+  const query = renderQuery(key, readQueryFile(key), findDetection(key)!.parameters, {});
+  const fieldValues = (rows: DetectionCase['positive']) => rows.map((r) => JSON.parse(r[c.field] as string) as string);
+
+  test('filters on documented values, written in the query', () => {
+    for (const value of c.filterValues) expect(query).toContain(`"${value}"`);
+    if (c.auditActivities) expect(c.filterValues.filter((v) => !DOCUMENTED_AUDIT_ACTIVITIES.includes(v))).toEqual([]);
+  });
+
+  test('the positive sample carries a value the filter names; the negative look-alike one it does not', () => {
+    const [firing, quiet] = c.filterMode === 'exclude' ? [c.negative, c.positive] : [c.positive, c.negative];
+    expect(fieldValues(firing).some((v) => c.filterValues.includes(v))).toBe(true);
+    const others = fieldValues(quiet).filter((v) => !fieldValues(firing).includes(v));
+    expect(others.length).toBeGreaterThan(0);
+    for (const v of others) {
+      expect(c.filterValues).not.toContain(v);
+      if (c.auditActivities) expect(DOCUMENTED_AUDIT_ACTIVITIES).toContain(v);
+      expect(query).not.toContain(`"${v}"`);
+    }
+  });
+
+  test('both samples bind to the query in place of the table', () => {
+    expect(validateKql(withSamples(c, c.positive))).toEqual([]);
+    expect(validateKql(withSamples(c, c.negative))).toEqual([]);
   });
 });
 
