@@ -55,7 +55,7 @@ describe('alertsConfigSchema', () => {
       enabled: true,
       actionGroups: [],
       existingActionGroupIds: [],
-      disabled: ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'],
+      disabled: ['password-spray-adfs', 'pim-activation-request-denied', 'role-activated-outside-pim', 'high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'],
       overrides: {},
       customDetections: [],
     });
