@@ -115,6 +115,12 @@ export interface Detection {
   readonly disabledByDefault?: string;
   /** How often it fires in a typical tenant at the default settings, and what drives it up. */
   readonly expectedVolume: string;
+  /**
+   * Result columns that name the entities of a finding, mapped to Microsoft Sentinel entities when
+   * the rules are deployed to Sentinel (a test checks that each is a string column of the query's result).
+   * @default - no entities
+   */
+  readonly entities?: DetectionEntities;
   readonly evaluationFrequency: EvaluationFrequency;
   readonly windowDuration: WindowDuration;
   readonly aggregation: AlertAggregation;
@@ -126,6 +132,18 @@ export interface Detection {
   readonly failingPeriods?: FailingPeriods;
   /** Named parameters, in the order the `.kql` file declares them. */
   readonly parameters: Readonly<Record<string, DetectionParameter>>;
+}
+
+/** Result columns holding the entities of a finding (Microsoft Sentinel entity types Account, IP, CloudApplication). */
+export interface DetectionEntities {
+  /** A user principal name (Sentinel Account, identifier FullName). */
+  readonly accountUpn?: string;
+  /** An Entra object id of a user (Sentinel Account, identifier AadUserId). */
+  readonly accountObjectId?: string;
+  /** An IPv4 or IPv6 address (Sentinel IP, identifier Address). */
+  readonly ipAddress?: string;
+  /** An application's display name (Sentinel CloudApplication, identifier Name). */
+  readonly applicationName?: string;
 }
 
 export const QUERIES_DIR = join(__dirname, 'queries');

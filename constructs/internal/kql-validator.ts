@@ -389,6 +389,8 @@ interface Collected {
   readonly tables: Set<string>;
   /** Whether the query uses an external declared by name only (its columns are not known). */
   usesOpenExternal: boolean;
+  /** Columns of the query's result, when it is tabular. */
+  readonly resultColumns: { readonly name: string; readonly type: string }[];
 }
 
 function collect(query: string, code: Any, includeWarnings: boolean, token: Any, openExternals: ReadonlySet<string>): Collected {
@@ -398,7 +400,11 @@ function collect(query: string, code: Any, includeWarnings: boolean, token: Any,
   const TableFunction = Kusto.Language.Functions.Table;
   const known = logTableSchemas();
   const starts = lineStarts(query);
-  const out: Collected = { findings: [], unknownColumns: [], unknownTableNames: [], expanded: new Map(), tables: new Set(), usesOpenExternal: false };
+  const out: Collected = { findings: [], unknownColumns: [], unknownTableNames: [], expanded: new Map(), tables: new Set(), usesOpenExternal: false, resultColumns: [] };
+  const result = code.ResultType;
+  if (result && result.Columns) {
+    for (const c of Bridge.toArray(result.Columns) as Any[]) out.resultColumns.push({ name: String(c.Name), type: String(c.Type?.Name ?? 'unknown') });
+  }
   const byKey = new Map<string, Finding>();
   /** How offsets of each tree map to offsets of the query text. */
   const maps = new Map<Any, (offset: number) => number>([[code.Syntax, (o: number) => o]]);
@@ -583,6 +589,17 @@ export function referencedTables(query: string, options: Pick<ValidateKqlOptions
   const analysis = analyse(query, KQL_LIMITS.maxAnalysisMs, options.externals, false);
   if (analysis.timedOut) return [];
   return [...analysis.collected.tables].sort();
+}
+
+/**
+ * Columns of the query's result (name and scalar type name, e.g. `string`, `long`, `dynamic`), in
+ * order; empty when the query is refused, times out or is not tabular.
+ */
+export function queryResultColumns(query: string, options: Pick<ValidateKqlOptions, 'externals'> = {}): { name: string; type: string }[] {
+  if (precheckKql(query, KQL_LIMITS).length > 0) return [];
+  const analysis = analyse(query, KQL_LIMITS.maxAnalysisMs, options.externals, false);
+  if (analysis.timedOut) return [];
+  return analysis.collected.resultColumns.map((c) => ({ ...c }));
 }
 
 /** `line:column: message (code)` for one diagnostic. */

@@ -6,7 +6,7 @@ import { DETECTION_KEYS, DETECTIONS, findDetection } from '../../../constructs/e
 import { kqlLiteral, parseQueryFile, readQueryFile, renderQuery } from '../../../constructs/entra-alert-rules/detection';
 import {
   ANALYSIS_TIMEOUT_CODE, KQL_LIMITS, MANAGEMENT_COMMAND_CODE, MORE_PROBLEMS_CODE, NESTING_TOO_DEEP_CODE, QUERY_TOO_LONG_CODE, referencedTables, SEVERAL_QUERIES_CODE,
-  UNKNOWN_TABLE_NAME_CODE, UNKNOWN_TYPE_CODE, validateKql, externalsProblems,
+  UNKNOWN_TABLE_NAME_CODE, UNKNOWN_TYPE_CODE, validateKql, externalsProblems, queryResultColumns,
 } from '../../../constructs/internal/kql-validator';
 import { DETECTION_CASES, DOCUMENTED_AUDIT_ACTIVITIES, DetectionCase } from './detection-cases';
 import { baseProps, errorOf, rulesByName, synthResources } from './support';
@@ -46,6 +46,14 @@ describe('catalog queries', () => {
       for (const p of parsed.parameters) {
         const def = detection.parameters[p.name];
         expect(`${p.name} = ${p.literal}`).toBe(`${p.name} = ${kqlLiteral(def.type, def.default)}`);
+      }
+    });
+
+    test('its entity columns (Sentinel entity mappings) are string columns of the result', () => {
+      const columns = queryResultColumns(renderQuery(key, text, detection.parameters, {}));
+      expect(columns.length).toBeGreaterThan(0);
+      for (const column of Object.values(detection.entities ?? {})) {
+        expect({ column, type: columns.find((c) => c.name === column)?.type }).toEqual({ column, type: 'string' });
       }
     });
 
