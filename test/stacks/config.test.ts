@@ -228,6 +228,11 @@ describe('configuration', () => {
       env(c).alerts = { disabled: OPT_IN_DETECTIONS, customDetections: [{ key: 'payroll', displayName: 'Payroll sign-in', severity: 3, query: 'SigninLogs\n| where NoSuchColumn == 1' }] };
       expectProblem(c, 'tenants.contoso.environments.dev.alerts:', 'payroll', 'NoSuchColumn');
     });
+    test('a Sentinel target with a rule Sentinel cannot run, at the override', () => {
+      const c = base();
+      env(c).alerts = { disabled: OPT_IN_DETECTIONS, sentinel: { enabled: true }, overrides: { 'mfa-fatigue': { evaluationFrequency: 'PT1M', windowDuration: 'PT5M' } } };
+      expectProblem(c, 'alerts: SentinelFrequencyTooShort: overrides.mfa-fatigue.evaluationFrequency is shorter than Microsoft Sentinel allows', 'PT5M or longer');
+    });
     test('an unknown detection key in disabled, with a suggestion', () => {
       const c = base();
       env(c).alerts = { disabled: [...OPT_IN_DETECTIONS, 'mfa-fatige'] };

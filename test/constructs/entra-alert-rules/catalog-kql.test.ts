@@ -10,6 +10,12 @@ import {
 } from '../../../constructs/internal/kql-validator';
 import { DETECTION_CASES, DOCUMENTED_AUDIT_ACTIVITIES, DetectionCase } from './detection-cases';
 import { baseProps, errorOf, rulesByName, synthResources } from './support';
+import { Testing } from 'cdktf';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parseConfig } from '../../../stacks/config';
+import { EntraAuditStack } from '../../../stacks/entra-audit-stack';
+import { REPO_ROOT } from '../../support/run-script';
 
 describe('catalog queries', () => {
   describe.each(DETECTIONS.map((d) => [d.key, d] as const))('%s', (key, detection) => {
@@ -428,5 +434,20 @@ describe('custom detections are checked with the Kusto service at synth time', (
     const message = errorOf(baseProps({ customDetections: [{ key: 'long', displayName: 'Long', severity: 2, query }] }));
     expect(message).toContain(`InvalidQuery: custom detection long query line 1, column 1: The query is ${query.length} characters long; the limit is ${KQL_LIMITS.maxQueryChars}`);
     expect(message.length).toBeLessThan(1_000);
+  });
+});
+
+describe('the Microsoft Sentinel rules of the main example validate like the Azure Monitor ones', () => {
+  test('every azurerm_sentinel_alert_rule_scheduled query of contoso-prod is clean and equals its Azure Monitor twin', () => {
+    const plan = parseConfig(readFileSync(join(REPO_ROOT, 'stacks/environments.yaml'), 'utf8')).find((p) => p.id === 'contoso-prod')!;
+    const json = JSON.parse(Testing.synth(new EntraAuditStack(Testing.app(), plan)));
+    const sentinelRules = Object.values(json.resource.azurerm_sentinel_alert_rule_scheduled as Record<string, { name: string; query: string }>);
+    const monitorRules = Object.values(json.resource.azurerm_monitor_scheduled_query_rules_alert_v2 as Record<string, { name: string; criteria: { query: string }[] }>);
+    expect(sentinelRules.length).toBe(monitorRules.length);
+    const unescape = (q: string) => q.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+    for (const rule of sentinelRules) {
+      expect({ rule: rule.name, problems: validateKql(unescape(rule.query)) }).toEqual({ rule: rule.name, problems: [] });
+      expect(rule.query).toBe(monitorRules.find((m) => m.name === rule.name)!.criteria[0].query);
+    }
   });
 });
