@@ -26,7 +26,7 @@
  * ```
  */
 import { z } from 'zod';
-import { DETECTION_KEYS } from '../constructs/entra-alert-rules/catalog';
+import { DETECTION_KEYS, DISABLED_BY_DEFAULT_KEYS } from '../constructs/entra-alert-rules/catalog';
 import {
   AGGREGATIONS,
   AlertSeverity,
@@ -37,6 +37,7 @@ import {
   WINDOW_DURATIONS,
 } from '../constructs/entra-alert-rules/detection';
 import type { EntraAlertRulesProps } from '../constructs/entra-alert-rules/entra-alert-rules';
+import { GROUPING_LOOKBACKS } from '../constructs/entra-alert-rules/sentinel-rules';
 import { closest, show as render } from '../constructs/internal/validation';
 import { webhookUrlProblem } from '../constructs/internal/webhook-url';
 import { strict } from './config-strict';
@@ -171,13 +172,29 @@ const actionGroupSchema = strict({
 });
 
 /**
- * Detections off unless the environment lists its own `disabled` (e.g. `disabled: []`): each reads a
- * table the baseline routing does not fill, and the licence or routing it needs is opt-in —
- * AADRiskyUsers (RiskyUsers, Entra ID P2), AADRiskyServicePrincipals (RiskyServicePrincipals,
- * Workload ID Premium), AzureActivity (the subscription Activity Log, not an Entra category).
- * Once enabled, a detection whose table is not routed fails synth, naming the category to route.
+ * Detections off unless the environment lists its own `disabled` (e.g. `disabled: []`): the catalog
+ * entries with a `disabledByDefault` reason. Each reads a table the baseline routing does not fill,
+ * or needs a licence many tenants lack: AADRiskyUsers (RiskyUsers, Entra ID P2),
+ * AADRiskyServicePrincipals (RiskyServicePrincipals, Workload ID Premium), AzureActivity (the
+ * subscription Activity Log), ADFSSignInLogs (AD FS with Connect Health), Privileged Identity
+ * Management (Entra ID P2). Once enabled, a detection whose table is not routed fails synth,
+ * naming the category to route.
  */
-export const DISABLED_BY_DEFAULT = ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'] as const;
+export const DISABLED_BY_DEFAULT: readonly string[] = DISABLED_BY_DEFAULT_KEYS;
+
+const sentinelSchema = strict({
+  enabled: z.boolean().default(false).describe('Also deploy every enabled detection as a Microsoft Sentinel scheduled analytics rule on the workspace (`azurerm_sentinel_alert_rule_scheduled`, with MITRE tactics and techniques, account/IP/application entity mappings and incident grouping). Default: `false`.'),
+  onboardWorkspace: z.boolean().default(true).describe('Onboard the workspace to Microsoft Sentinel (`azurerm_sentinel_log_analytics_workspace_onboarding`); `false` when it is already onboarded, since onboarding twice fails. Default: `true`.'),
+  createIncidents: z.boolean().default(true).describe('Create incidents from the rules\' alerts. Default: `true`.'),
+  incidentGrouping: strict({
+    enabled: z.boolean().default(true).describe('Group a rule\'s alerts into incidents. Default: `true`.'),
+    lookbackDuration: enumOf('lookbackDuration', GROUPING_LOOKBACKS).default('PT5H').describe('Alerts within this time of an incident\'s first alert join it. Default: `PT5H`.'),
+    matchingMethod: enumOf('matchingMethod', ['AllEntities', 'AnyAlert'] as const).default('AllEntities').describe('`AllEntities`: alerts with the same account, IP and application share an incident; `AnyAlert`: all of a rule\'s alerts within the look-back do. Default: `AllEntities`.'),
+    reopenClosedIncidents: z.boolean().default(false).describe('Re-open a closed incident when a matching alert arrives. Default: `false`.'),
+  })
+    .default({ enabled: true, lookbackDuration: 'PT5H', matchingMethod: 'AllEntities', reopenClosedIncidents: false })
+    .describe('How Sentinel groups each rule\'s alerts into incidents.'),
+});
 
 /** The `alerts:` section of one environment. */
 export const alertsConfigSchema = strict({
@@ -188,7 +205,7 @@ export const alertsConfigSchema = strict({
   /** ARM ids of existing action groups to attach as well. */
   existingActionGroupIds: z.array(z.string()).default([]).describe('ARM ids of action groups managed elsewhere, attached to every rule as well.'),
   /** Catalog keys of detections not to deploy. */
-  disabled: z.array(detectionKey).default([...DISABLED_BY_DEFAULT]).describe('Catalog keys of detections not to deploy. The default holds the three that read opt-in data; a list of your own (even `[]`) replaces it, and an enabled detection whose table is not routed fails synth, naming the category to route.'),
+  disabled: z.array(detectionKey).default([...DISABLED_BY_DEFAULT]).describe(`Catalog keys of detections not to deploy. The default holds the ${DISABLED_BY_DEFAULT_KEYS.length} that read opt-in data or need a licence many tenants lack (${DISABLED_BY_DEFAULT_KEYS.join(', ')}); a list of your own (even \`[]\`) replaces it, and an enabled detection whose table is not routed fails synth, naming the category to route.`),
   /** Per-detection changes, by catalog key. */
   overrides: z
     .record(z.string(), overrideSchema)
@@ -207,6 +224,10 @@ export const alertsConfigSchema = strict({
     .describe('Per-detection changes, by catalog key; unset fields keep the catalog\'s values. Default: none.'),
   /** Detections with their own KQL, written inline. */
   customDetections: z.array(customDetectionSchema).default([]).describe('Detections with their own KQL, written inline. Default: none.'),
+  /** Microsoft Sentinel as a target. */
+  sentinel: sentinelSchema.optional().describe('Microsoft Sentinel as a target of the same detections (docs/alerts.md, "Microsoft Sentinel"). Sentinel runs a rule at most every 5 minutes and counts result rows, so overrides must keep `evaluationFrequency` at PT5M or more. Default: off.'),
+  /** Deploy the Azure Monitor rules. */
+  azureMonitorRules: z.boolean().default(true).describe('Deploy the Azure Monitor scheduled query rules; `false` with `sentinel.enabled: true` makes Sentinel the only target (then no action groups). Default: `true`.'),
 });
 
 /** The parsed `alerts:` section (defaults applied). */
@@ -242,12 +263,20 @@ export function alertRulesPropsFromConfig(config: AlertsConfig, common: AlertRul
     disabled: config.disabled,
     overrides: config.overrides,
     customDetections: config.customDetections,
+    sentinel: config.sentinel?.enabled
+      ? {
+          onboardWorkspace: config.sentinel.onboardWorkspace,
+          createIncidents: config.sentinel.createIncidents,
+          incidentGrouping: { ...config.sentinel.incidentGrouping },
+        }
+      : undefined,
+    azureMonitorRules: config.azureMonitorRules,
     tags: common.tags ? { ...common.tags } : undefined,
   };
 }
 
 /** Settings of the `alerts:` section an `EntraAlertRules` problem can start with (its props mirror the section's keys). */
-const SECTION_SETTING = /^(?:existingActionGroupIds|actionGroups|overrides|disabled|customDetections)(?:\[\d+\]|\.[A-Za-z0-9_-]+)*/;
+const SECTION_SETTING = /^(?:existingActionGroupIds|actionGroups|overrides|disabled|customDetections|sentinel|azureMonitorRules)(?:\[\d+\]|\.[A-Za-z0-9_-]+)*/;
 
 /**
  * The setting of the `alerts:` section a problem of `EntraAlertRules` is about, relative to the

@@ -218,7 +218,7 @@ function checkQueries(sections: readonly WorkbookSection[]): Problem[] {
       const path = `sections.${section.key}.${q.key}`;
       const diagnostics = validateKql(q.query, { database: q.database });
       if (diagnostics.length > 0) out.push({ path, got: q.query, expected: `a valid query: ${diagnostics.map(formatKqlDiagnostic).join('; ')}` });
-      const read = referencedTables(q.query, q.database);
+      const read = referencedTables(q.query, { database: q.database });
       const declared = [...q.tables].sort();
       if (diagnostics.length === 0 && JSON.stringify(read) !== JSON.stringify(declared)) {
         out.push({ path, got: read, expected: `exactly the tables the section declares (${declared.join(', ')})` });

@@ -100,6 +100,27 @@ export interface Detection {
   readonly techniques: readonly string[];
   /** Log Analytics tables the query reads (checked against the query in the tests). */
   readonly tables: readonly string[];
+  /**
+   * What the tenant needs beyond the tables' own licences (docs/alerts.md lists both), e.g.
+   * Privileged Identity Management for the PIM detections.
+   * @default - nothing beyond the tables
+   */
+  readonly requires?: string;
+  /**
+   * Why the detection is off unless an environment enables it: it reads data or needs a licence
+   * many tenants do not have, so enabling it blindly would fail synth or alert on nothing. The
+   * stack configuration's default `disabled` list is made of these.
+   * @default - on by default
+   */
+  readonly disabledByDefault?: string;
+  /** How often it fires in a typical tenant at the default settings, and what drives it up. */
+  readonly expectedVolume: string;
+  /**
+   * Result columns that name the entities of a finding, mapped to Microsoft Sentinel entities when
+   * the rules are deployed to Sentinel (a test checks that each is a string column of the query's result).
+   * @default - no entities
+   */
+  readonly entities?: DetectionEntities;
   readonly evaluationFrequency: EvaluationFrequency;
   readonly windowDuration: WindowDuration;
   readonly aggregation: AlertAggregation;
@@ -111,6 +132,18 @@ export interface Detection {
   readonly failingPeriods?: FailingPeriods;
   /** Named parameters, in the order the `.kql` file declares them. */
   readonly parameters: Readonly<Record<string, DetectionParameter>>;
+}
+
+/** Result columns holding the entities of a finding (Microsoft Sentinel entity types Account, IP, CloudApplication). */
+export interface DetectionEntities {
+  /** A user principal name (Sentinel Account, identifier FullName). */
+  readonly accountUpn?: string;
+  /** An Entra object id of a user (Sentinel Account, identifier AadUserId). */
+  readonly accountObjectId?: string;
+  /** An IPv4 or IPv6 address (Sentinel IP, identifier Address). */
+  readonly ipAddress?: string;
+  /** An application's display name (Sentinel CloudApplication, identifier Name). */
+  readonly applicationName?: string;
 }
 
 export const QUERIES_DIR = join(__dirname, 'queries');

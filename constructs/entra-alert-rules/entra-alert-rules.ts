@@ -10,7 +10,8 @@ import { validateKql, referencedTables } from '../internal/kql-validator';
 import { LOG_CATEGORIES } from '../internal/log-categories';
 import { armIdPattern, closest, GUID_PATTERN as GUID, show } from '../internal/validation';
 import { webhookUrlProblem } from '../internal/webhook-url';
-import { DETECTION_KEYS, DETECTIONS } from './catalog';
+import { DETECTION_KEYS, DETECTIONS, findDetection } from './catalog';
+import { checkSentinelRule, GROUPING_LOOKBACKS, SentinelRuleInput, SentinelRules, SentinelTarget } from './sentinel-rules';
 import {
   AGGREGATIONS,
   AlertAggregation,
@@ -255,6 +256,19 @@ export interface EntraAlertRulesProps {
    */
   readonly tags?: Readonly<Record<string, string>>;
   /**
+   * Also deploy every rule as a Microsoft Sentinel scheduled analytics rule on the same workspace
+   * (and onboard the workspace to Sentinel), with its MITRE tactics and techniques, entity mappings
+   * and incident grouping.
+   * @default - no Sentinel resources
+   */
+  readonly sentinel?: SentinelTarget;
+  /**
+   * Deploy the Azure Monitor scheduled query rules. `false` with `sentinel` set makes Sentinel the
+   * only target.
+   * @default true
+   */
+  readonly azureMonitorRules?: boolean;
+  /**
    * What every rule waits for, e.g. {@link LogAnalyticsDestination.ready} of a workspace created in the
    * same apply: rules created against a workspace that is not active yet fail with `404 Workspace not active`.
    * @default - none
@@ -349,6 +363,7 @@ function checkAlertRules(props: EntraAlertRulesProps): { problems: AlertRulesPro
   validateCommon(props, add);
   const resolved = [...resolveRules(props, add)];
   validateActionGroups(props, add);
+  validateTargets(props, resolved, add);
   return { problems, resolved };
 }
 
@@ -369,6 +384,8 @@ export class EntraAlertRules extends Construct {
   readonly actionGroups: Readonly<Record<string, MonitorActionGroup>>;
   /** Every rule as synthesized, in catalog order then custom order. */
   readonly resolvedRules: readonly ResolvedAlertRule[];
+  /** The Microsoft Sentinel onboarding and rules, when `sentinel` is set. */
+  readonly sentinel?: SentinelRules;
 
   constructor(scope: Construct, id: string, props: EntraAlertRulesProps) {
     super(scope, id);
@@ -413,7 +430,7 @@ export class EntraAlertRules extends Construct {
     const rules: Record<string, MonitorScheduledQueryRulesAlertV2> = {};
     const catalogScope = new Construct(this, 'Rules');
     const customScope = (props.customDetections ?? []).length > 0 ? new Construct(this, 'CustomRules') : undefined;
-    for (const rule of resolved) {
+    for (const rule of props.azureMonitorRules === false ? [] : resolved) {
       const criteria: MonitorScheduledQueryRulesAlertV2Criteria = {
         query: escapeTerraformTemplate(rule.query),
         timeAggregationMethod: rule.aggregation,
@@ -446,6 +463,46 @@ export class EntraAlertRules extends Construct {
     this.rules = rules;
     this.actionGroups = groups;
     this.resolvedRules = resolved;
+    if (props.sentinel) {
+      this.sentinel = new SentinelRules(this, 'Sentinel', {
+        workspaceResourceId: props.workspaceResourceId,
+        namePrefix: props.namePrefix,
+        target: props.sentinel,
+        rules: resolved.map(sentinelInput),
+        dependsOn: props.dependsOn,
+      });
+    }
+  }
+}
+
+/** What the Sentinel rule of a resolved rule is made of: the rule plus its catalog MITRE ids and entities. */
+function sentinelInput(rule: ResolvedAlertRule): SentinelRuleInput {
+  const detection = rule.custom ? undefined : findDetection(rule.key);
+  return { ...rule, tactics: detection?.tactics ?? [], techniques: detection?.techniques ?? [], entities: detection?.entities };
+}
+
+/** Where the rules go: Azure Monitor, Sentinel or both, and whether each rule can go to Sentinel. */
+function validateTargets(props: EntraAlertRulesProps, resolved: readonly ResolvedAlertRule[], add: Add): void {
+  if (props.azureMonitorRules === false) {
+    if (!props.sentinel) {
+      add('NoRuleTarget', 'azureMonitorRules is false and sentinel is not set, so no rule would be deployed', false, 'azureMonitorRules: true, or a sentinel target');
+    }
+    if ((props.actionGroups ?? []).length + (props.existingActionGroupIds ?? []).length > 0) {
+      add('ActionGroupsWithoutRules', 'actionGroups and existingActionGroupIds notify Azure Monitor alert rules, which azureMonitorRules: false does not deploy', (props.actionGroups ?? []).map((g) => g.key).concat(props.existingActionGroupIds ?? []), 'no action groups, or azureMonitorRules: true (Sentinel notifies through automation rules and playbooks)');
+    }
+  }
+  if (!props.sentinel) return;
+  const lookback = props.sentinel.incidentGrouping?.lookbackDuration;
+  if (lookback !== undefined && !(GROUPING_LOOKBACKS as readonly string[]).includes(lookback)) {
+    add('InvalidGroupingLookback', 'sentinel.incidentGrouping.lookbackDuration is not a supported value', lookback, oneOf(GROUPING_LOOKBACKS));
+  }
+  const method = props.sentinel.incidentGrouping?.matchingMethod;
+  if (method !== undefined && method !== 'AllEntities' && method !== 'AnyAlert') {
+    add('InvalidGroupingMethod', 'sentinel.incidentGrouping.matchingMethod is not a supported value', method, oneOf(['AllEntities', 'AnyAlert']));
+  }
+  const customIndex = new Map((props.customDetections ?? []).map((c, i) => [c.key, i]));
+  for (const rule of resolved) {
+    checkSentinelRule(rule.custom ? `customDetections[${customIndex.get(rule.key)}]` : `overrides.${rule.key}`, sentinelInput(rule), add);
   }
 }
 

@@ -66,7 +66,7 @@ describe('workbook sections', () => {
     for (const section of everything) {
       for (const q of section.queries) {
         expect({ key: q.key, problems: validateKql(q.query, { database: q.database }) }).toEqual({ key: q.key, problems: [] });
-        expect({ key: q.key, tables: referencedTables(q.query, q.database) }).toEqual({ key: q.key, tables: [...q.tables].sort() });
+        expect({ key: q.key, tables: referencedTables(q.query, { database: q.database }) }).toEqual({ key: q.key, tables: [...q.tables].sort() });
         checked.push(q.key);
       }
     }

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { loadConfig, parseConfig, StackPlan } from '../../stacks/config';
+import { DETECTIONS } from '../../constructs/entra-alert-rules/catalog';
 import { EntraAuditStack } from '../../stacks/entra-audit-stack';
 import { countOf, onlyResource, resources, SynthJson } from '../support/synth';
 import { REPO_ROOT } from '../support/run-script';
@@ -84,9 +85,11 @@ describe('examples/single-tenant-complete', () => {
     expect(onlyResource(json, 'azurerm_log_analytics_workspace').lifecycle).toEqual({ prevent_destroy: true });
   });
 
-  test('deploys every catalog detection but the Activity Log one, plus the custom detection, to the SOC action group', () => {
+  test('deploys every catalog detection but the Activity Log and AD FS ones, plus the custom detection, to the SOC action group', () => {
     const names = ruleNames(json);
-    expect(names).toHaveLength(22);
+    expect(names).toHaveLength(DETECTIONS.length - 2 + 1);
+    expect(names).not.toContain('entra-audit-contoso-prod-password-spray-adfs');
+    expect(names).toContain('entra-audit-contoso-prod-pim-activation-request-denied');
     expect(names).toContain('entra-audit-contoso-prod-payroll-sign-in');
     expect(names).toContain('entra-audit-contoso-prod-high-risk-user');
     expect(names).not.toContain('entra-audit-contoso-prod-entra-diagnostic-settings-changed');
@@ -157,7 +160,7 @@ describe('examples/mssp-many-tenants', () => {
       expect(onlyResource(json, 'azurerm_storage_management_policy')).toBeDefined();
       expect(onlyResource(json, 'azurerm_eventhub_consumer_group').name).toBe('mssp-siem');
       expect(onlyResource(json, 'azurerm_monitor_action_group').short_name).toBe('mssp-soc');
-      expect(countOf(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).toBe(19);
+      expect(countOf(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).toBe(31);
       expect(countOf(json, 'azurerm_management_lock')).toBe(3);
     }
   });
@@ -188,11 +191,10 @@ describe('examples/minimal-dev', () => {
     expect(countOf(json, 'azurerm_storage_account')).toBe(0);
     expect(countOf(json, 'azuread_application')).toBe(0);
     expect(countOf(json, 'azurerm_management_lock')).toBe(0);
+    const auditOnly = DETECTIONS.filter((d) => d.tables.every((t) => t === 'AuditLogs')).map((d) => d.key);
+    expect(auditOnly).toContain('privileged-role-assigned-outside-pim');
     expect(ruleNames(json)).toEqual(
-      [
-        'app-consent-or-high-privilege-permission', 'application-credential-added', 'authentication-methods-changed', 'conditional-access-policy-changed',
-        'federation-or-domain-authentication-changed', 'guest-invitation-burst', 'no-audit-logs-ingested', 'privileged-group-member-added', 'privileged-role-assigned-outside-pim',
-      ].map((k) => `entra-audit-contoso-dev-${k}`),
+      auditOnly.filter((k) => !['pim-activation-request-denied', 'role-activated-outside-pim'].includes(k)).sort().map((k) => `entra-audit-contoso-dev-${k}`),
     );
   });
 });
@@ -210,7 +212,7 @@ describe("the README's smallest example", () => {
     expect(countOf(json, 'azurerm_eventhub_namespace')).toBe(1);
     expect(countOf(json, 'azurerm_storage_account')).toBe(1);
     expect(countOf(json, 'azuread_application')).toBe(1);
-    expect(countOf(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).toBe(19);
+    expect(countOf(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).toBe(31);
     expect(categoriesOf(json)).toHaveLength(7);
   });
 });

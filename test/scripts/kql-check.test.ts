@@ -64,7 +64,7 @@ test('exits 1 and prints file:line:col: message for each problem, clean files in
   expect(run.stdout.trim().split('\n')).toEqual([
     `${syntax}:2:8: Missing expression (KS006)`,
     `${column}:2:9: The name 'OperationNam' does not refer to any known column, table, variable or function. (KS142)`,
-    `${table}:1:1: The name 'SignInLog' does not refer to any known table, tabular variable or function. (KS204)`,
+    `${table}:1:1: The name 'SignInLog' does not refer to any known table, tabular variable or function (did you mean 'SigninLogs'?) (KS204)`,
   ]);
 });
 
@@ -72,7 +72,7 @@ test('colours the location, the error and the code when the output goes to a ter
   const syntax = file('colour.kql', 'SigninLogs\n| where\n| take 10\n');
   const lines = (colour: boolean) => {
     const out: string[] = [];
-    const status = runKqlCheck([syntax], { out: (l) => out.push(l), err: (l) => out.push(l), readFile: (f) => readFileSync(f, 'utf8'), palette: palette(colour) });
+    const status = runKqlCheck([syntax], { out: (l) => out.push(l), err: (l) => out.push(l), readFile: (f) => readFileSync(f, 'utf8'), readSchema: (f) => readFileSync(f, 'utf8'), palette: palette(colour) });
     return { status, out };
   };
   const coloured = lines(true);
@@ -150,4 +150,48 @@ test('positions are right in a file with a UTF-8 BOM and lone CR line ends', asy
   const run = await kqlCheck(cr);
   expect(run.status).toBe(1);
   expect(run.stdout).toBe(`${cr}:2:9: The name 'Foo' does not refer to any known column, table, variable or function. (KS142)\n`);
+});
+
+test('a let function over table(name) called with literal names passes; an unknown table is one line, until declared', async () => {
+  const sentinel = file('sentinel-shape.kql', [
+    'let aadFunc = (tableName: string) {',
+    '    table(tableName)',
+    '    | where ResultType == "0"',
+    '    | project TimeGenerated, UserPrincipalName, IPAddress',
+    '};',
+    'union isfuzzy=true aadFunc("SigninLogs"), aadFunc("AADNonInteractiveUserSignInLogs")',
+    '| summarize count() by UserPrincipalName',
+  ].join('\n'));
+  const identity = file('identity.kql', 'IdentityInfo\n| where AccountUPN != "" and Departmnt == "x"\n| join (SigninLogs) on $left.AccountUPN == $right.UserPrincipalName\n| project AccountUPN, IPAddress\n');
+  const schema = file('IdentityInfo.json', JSON.stringify({ name: 'IdentityInfo', source: 'test', columns: [{ name: 'AccountUPN', type: 'string' }, { name: 'Department', type: 'string' }] }));
+  const [plain, external, withSchema] = await Promise.all([
+    kqlCheck(sentinel, identity),
+    kqlCheck('--external-table', 'IdentityInfo', identity),
+    kqlCheck('--schema', schema, identity),
+  ]);
+  expect(plain.status).toBe(1);
+  expect(plain.stdout.trim().split('\n')).toEqual([
+    `${identity}:1:1: The name 'IdentityInfo' does not refer to any known table, tabular variable or function: add its schema to constructs/internal/log-table-schemas/ (with its source), or declare it: kql:check --schema <Table.json> (columns checked), --external-table <Name> or --external-function <Name> (nothing read from it checked); see docs/alerts.md, "Checking KQL" (KS204)`,
+  ]);
+  expect(external).toEqual({ status: 0, stdout: '', stderr: '' });
+  expect(withSchema.status).toBe(1);
+  expect(withSchema.stdout).toBe(`${identity}:2:30: The name 'Departmnt' does not refer to any known column, table, variable or function. (KS142)\n`);
+});
+
+test('declarations that cannot be made are usage errors (exit 2), each named', async () => {
+  const query = file('q.kql', 'SigninLogs | take 1\n');
+  const notJson = file('bad.json', '{ name: IdentityInfo');
+  const badType = file('badtype.json', JSON.stringify({ name: 'T', source: '', columns: [{ name: 'a', type: 'text' }] }));
+  const [missingValue, badJson, badSchema, builtIn] = await Promise.all([
+    kqlCheck(query, '--external-table'),
+    kqlCheck('--schema', notJson, query),
+    kqlCheck('--schema', badType, query),
+    kqlCheck('--external-function', 'SigninLogs', query),
+  ]);
+  expect(missingValue.status).toBe(2);
+  expect(missingValue.stderr).toMatch(/^kql-check: --external-table needs a value \(a KQL name\)\n/);
+  expect(badJson.status).toBe(2);
+  expect(badJson.stderr).toMatch(new RegExp(`^${notJson.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is not a table schema \\(.+\\); expected \\{"name": "Table"`));
+  expect(badSchema).toEqual({ status: 2, stdout: '', stderr: 'kql-check: table schema T column a has type "text"; expected one of string, datetime, int, long, real, bool, dynamic, guid, timespan, decimal\n' });
+  expect(builtIn).toEqual({ status: 2, stdout: '', stderr: 'kql-check: external function SigninLogs is a built-in table already\n' });
 });

@@ -55,9 +55,10 @@ describe('alertsConfigSchema', () => {
       enabled: true,
       actionGroups: [],
       existingActionGroupIds: [],
-      disabled: ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'],
+      disabled: ['password-spray-adfs', 'pim-activation-request-denied', 'role-activated-outside-pim', 'high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'],
       overrides: {},
       customDetections: [],
+      azureMonitorRules: true,
     });
   });
 
@@ -70,7 +71,7 @@ describe('alertsConfigSchema', () => {
 
   test('fails on unknown settings, naming them and the allowed ones', () => {
     expect(issues({ enable: true })).toEqual([
-      ': unknown setting "enable" (did you mean "enabled"?); expected only "enabled", "actionGroups", "existingActionGroupIds", "disabled", "overrides", "customDetections"',
+      ': unknown setting "enable" (did you mean "enabled"?); expected only "enabled", "actionGroups", "existingActionGroupIds", "disabled", "overrides", "customDetections", "sentinel", "azureMonitorRules"',
     ]);
     expect(issues({ overrides: { 'mfa-fatigue': { severty: 1 } } })[0]).toMatch(/^overrides\.mfa-fatigue: unknown setting "severty" \(did you mean "severity"\?\); expected only "severity", /);
   });
@@ -141,7 +142,31 @@ describe('alertRulesPropsFromConfig', () => {
         'brute-force-single-account': { severity: 1, windowDuration: 'PT30M', parameters: { failureThreshold: 30 } },
       },
       customDetections: [expect.objectContaining({ key: 'payroll-sign-in', severity: 3, evaluationFrequency: 'PT1H' })],
+      sentinel: undefined,
+      azureMonitorRules: true,
     });
+  });
+
+  test('Microsoft Sentinel: off by default and when enabled is false; on with the grouping defaults', () => {
+    expect(alertRulesPropsFromConfig(alertsConfigSchema.parse({ sentinel: { enabled: false, onboardWorkspace: false } }), COMMON).sentinel).toBeUndefined();
+    expect(alertRulesPropsFromConfig(alertsConfigSchema.parse({ sentinel: { enabled: true } }), COMMON).sentinel).toEqual({
+      onboardWorkspace: true,
+      createIncidents: true,
+      incidentGrouping: { enabled: true, lookbackDuration: 'PT5H', matchingMethod: 'AllEntities', reopenClosedIncidents: false },
+    });
+    expect(alertRulesPropsFromConfig(alertsConfigSchema.parse({ sentinel: { enabled: true, onboardWorkspace: false, incidentGrouping: { matchingMethod: 'AnyAlert' } }, azureMonitorRules: false }), COMMON)).toEqual(
+      expect.objectContaining({ azureMonitorRules: false, sentinel: expect.objectContaining({ onboardWorkspace: false, incidentGrouping: expect.objectContaining({ matchingMethod: 'AnyAlert', lookbackDuration: 'PT5H' }) }) }),
+    );
+  });
+
+  test('Microsoft Sentinel settings are checked, naming the setting and the allowed values', () => {
+    const result = alertsConfigSchema.safeParse({ sentinel: { enabled: true, incidentGrouping: { lookbackDuration: 'PT2H', matchingMethod: 'Selected' } } });
+    expect(result.success).toBe(false);
+    const messages = result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(messages).toEqual([
+      'sentinel.incidentGrouping.lookbackDuration: lookbackDuration must be one of "PT5M", "PT15M", "PT30M", "PT1H", "PT5H", "PT12H", "P1D", got "PT2H" (did you mean "PT1H"?)',
+      'sentinel.incidentGrouping.matchingMethod: matchingMethod must be one of "AllEntities", "AnyAlert", got "Selected"',
+    ]);
   });
 
   test('an explicit disabled list replaces the default one', () => {

@@ -15,7 +15,7 @@ import { referencedTables, validateKql } from '../../constructs/internal/kql-val
 import { parseConfig } from '../../stacks/config';
 import { EntraAuditStack } from '../../stacks/entra-audit-stack';
 import { resources, SynthJson } from '../support/synth';
-import { expectActionGroupFacts, expectAlertRuleFacts } from '../constructs/entra-alert-rules/azure-facts';
+import { expectActionGroupFacts, expectAlertRuleFacts, expectSentinelRuleFacts } from '../constructs/entra-alert-rules/azure-facts';
 
 type R = Record<string, any>;
 const stacks: [string, SynthJson][] = parseConfig(readFileSync('stacks/environments.yaml', 'utf8')).map((plan) => [plan.id, JSON.parse(Testing.synth(new EntraAuditStack(Testing.app(), plan)))]);
@@ -30,7 +30,7 @@ const knownTables = LOG_CATEGORIES.map((c) => c.table);
 describe('Azure\'s and the providers\' rules hold in every example stack', () => {
   test('the example stacks cover every resource type the toolkit declares', () => {
     const types = new Set(stacks.flatMap(([, json]) => Object.keys(json.resource ?? {})));
-    for (const type of ['azurerm_monitor_aad_diagnostic_setting', 'azurerm_log_analytics_workspace', 'azurerm_log_analytics_workspace_table', 'azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_storage_container_immutability_policy', 'azurerm_management_lock', 'azuread_application', 'azuread_service_principal', 'azuread_app_role_assignment', 'azuread_application_password', 'azuread_application_federated_identity_credential', 'azurerm_monitor_scheduled_query_rules_alert_v2', 'azurerm_monitor_action_group', 'azurerm_application_insights_workbook']) {
+    for (const type of ['azurerm_monitor_aad_diagnostic_setting', 'azurerm_log_analytics_workspace', 'azurerm_log_analytics_workspace_table', 'azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_namespace_authorization_rule', 'azurerm_eventhub_consumer_group', 'azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_storage_container_immutability_policy', 'azurerm_management_lock', 'azuread_application', 'azuread_service_principal', 'azuread_app_role_assignment', 'azuread_application_password', 'azuread_application_federated_identity_credential', 'azurerm_monitor_scheduled_query_rules_alert_v2', 'azurerm_monitor_action_group', 'azurerm_application_insights_workbook', 'azurerm_sentinel_log_analytics_workspace_onboarding', 'azurerm_sentinel_alert_rule_scheduled']) {
       expect(types).toContain(type);
     }
   });
@@ -238,6 +238,22 @@ describe('Azure\'s and the providers\' rules hold in every example stack', () =>
           if (database === 'logAnalytics') for (const table of referencedTables(item.content.query)) expect(routed).toContain(table);
         }
       }
+    }
+  });
+
+  test('§3 Microsoft Sentinel: one onboarding per workspace, rules on the onboarded workspace with valid enums, ranges, parent techniques and entities', () => {
+    const onboardings = all('azurerm_sentinel_log_analytics_workspace_onboarding');
+    expect(onboardings.map(([id]) => id)).toEqual(['contoso-prod']);
+    const [[, onboarding]] = onboardings;
+    const json = stacks.find(([id]) => id === 'contoso-prod')![1];
+    expect(onboarding.workspace_id).toMatch(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/);
+    const rules = all('azurerm_sentinel_alert_rule_scheduled');
+    expect(rules.length).toBe(resources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2').length);
+    for (const [id, rule] of rules) {
+      expect(id).toBe('contoso-prod');
+      expectSentinelRuleFacts(rule);
+      expect(rule.log_analytics_workspace_id).toMatch(/^\$\{azurerm_sentinel_log_analytics_workspace_onboarding\.\w+\.workspace_id\}$/);
+      expect(rule.incident.grouping.lookback_duration).toBe('P1D');
     }
   });
 

@@ -5,7 +5,7 @@ import { ConfigError, derivedNames, parseConfig } from '../../stacks/config';
 const TENANT = '00000000-0000-4000-8000-00000000c001';
 const SUB = '11111111-1111-4111-8111-111111111111';
 /** Detections reading tables the baseline routing does not fill (P2, Workload ID Premium, the Activity Log). */
-const OPT_IN_DETECTIONS = ['high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'];
+const OPT_IN_DETECTIONS = ['password-spray-adfs', 'pim-activation-request-denied', 'role-activated-outside-pim', 'high-risk-user', 'high-risk-service-principal', 'entra-diagnostic-settings-changed'];
 
 /** A minimal valid configuration; tests change one thing at a time. */
 function base(): Record<string, any> {
@@ -208,7 +208,7 @@ describe('configuration', () => {
       c.tenants.other = { tenantId: TENANT.toUpperCase(), environments: { dev: { subscriptionId: SUB, location: 'westeurope', alerts: { enabled: false }, routing: { AuditLogs: ['logAnalytics'], SignInLogs: ['eventHub'], ProvisioningLogs: ['storage'] } } } };
       expectProblem(c, 'at most 5 Entra diagnostic settings');
     });
-    test('by default the detections needing opt-in data are off, the other 19 on', () => {
+    test('by default the detections needing opt-in data or a licence are off, the other 31 on', () => {
       const [plan] = parseConfig(stringify(base()));
       expect(plan.alerts?.disabled).toEqual(OPT_IN_DETECTIONS);
     });
@@ -228,10 +228,15 @@ describe('configuration', () => {
       env(c).alerts = { disabled: OPT_IN_DETECTIONS, customDetections: [{ key: 'payroll', displayName: 'Payroll sign-in', severity: 3, query: 'SigninLogs\n| where NoSuchColumn == 1' }] };
       expectProblem(c, 'tenants.contoso.environments.dev.alerts:', 'payroll', 'NoSuchColumn');
     });
+    test('a Sentinel target with a rule Sentinel cannot run, at the override', () => {
+      const c = base();
+      env(c).alerts = { disabled: OPT_IN_DETECTIONS, sentinel: { enabled: true }, overrides: { 'mfa-fatigue': { evaluationFrequency: 'PT1M', windowDuration: 'PT5M' } } };
+      expectProblem(c, 'alerts: SentinelFrequencyTooShort: overrides.mfa-fatigue.evaluationFrequency is shorter than Microsoft Sentinel allows', 'PT5M or longer');
+    });
     test('an unknown detection key in disabled, with a suggestion', () => {
       const c = base();
       env(c).alerts = { disabled: [...OPT_IN_DETECTIONS, 'mfa-fatige'] };
-      expectProblem(c, 'alerts.disabled[3]', 'mfa-fatigue');
+      expectProblem(c, `alerts.disabled[${OPT_IN_DETECTIONS.length}]`, 'mfa-fatigue');
     });
     test('a canary with a bad federated subject', () => {
       const c = base();
@@ -272,7 +277,7 @@ function positioned(problem: string): { line: number; col: number; text: string 
 
 describe('one cause, one problem', () => {
   const PROD = 'tenants.contoso.environments.prod';
-  const SIGN_IN_DETECTIONS = 'brute-force-single-account, password-spray-single-ip, success-after-failures, mfa-fatigue, legacy-authentication-sign-in, break-glass-sign-in, sign-in-outside-allowed-countries, high-risk-sign-in, no-sign-in-logs-ingested';
+  const SIGN_IN_DETECTIONS = 'brute-force-single-account, password-spray-single-ip, success-after-failures, mfa-fatigue, legacy-authentication-sign-in, break-glass-sign-in, sign-in-outside-allowed-countries, high-risk-sign-in, mfa-fatigue-then-success, impossible-travel and 2 more';
   /** The contoso prod environment of the example file, on its own; tests change one thing. */
   function prod(): Record<string, any> {
     const example = parse(readFileSync('stacks/environments.yaml', 'utf8'));
@@ -288,7 +293,7 @@ describe('one cause, one problem', () => {
     expect(problems[1].text).toBe(
       `${PROD}.routing.SigninLogs: got "SigninLogs"; expected a known category (names are case-sensitive): did you mean "SignInLogs"?; ` +
         'a category newer than the built-in list must also be listed in additionalCategories; ' +
-        `until it is fixed, table SigninLogs is not routed to Log Analytics, yet logAnalytics.tables.SigninLogs and 9 alert detections (${SIGN_IN_DETECTIONS}) use it`,
+        `until it is fixed, table SigninLogs is not routed to Log Analytics, yet logAnalytics.tables.SigninLogs and 12 alert detections (${SIGN_IN_DETECTIONS}) use it`,
     );
     expect(problems[2].text).toBe(`${PROD}.eventHub.messageRetentionInDays: got 9; expected an integer from 1 to 7 on the Standard tier`);
   });
@@ -300,7 +305,7 @@ describe('one cause, one problem', () => {
     const problems = texts(c);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^tenants\.contoso\.environments\.prod\.routing\.Auditlogs: got "Auditlogs"; .*did you mean "AuditLogs"\?; a category newer than the built-in list must also be listed in additionalCategories$/);
-    expect(problems[1]).toMatch(/^tenants\.contoso\.environments\.prod\.logAnalytics\.tables\.AuditLogs: got "AuditLogs"; expected a table this environment routes to Log Analytics \(.*\); 9 alert detections \(privileged-role-assigned-outside-pim, .*\) read it as well: route its category to logAnalytics, or remove this entry and list them in alerts\.disabled$/);
+    expect(problems[1]).toMatch(/^tenants\.contoso\.environments\.prod\.logAnalytics\.tables\.AuditLogs: got "AuditLogs"; expected a table this environment routes to Log Analytics \(.*\); 19 alert detections \(privileged-role-assigned-outside-pim, .*\) read it as well: route its category to logAnalytics, or remove this entry and list them in alerts\.disabled$/);
   });
 
   test('a category left out of the routing: one problem for the table, naming every detection that reads it, at routing', () => {
@@ -310,7 +315,7 @@ describe('one cause, one problem', () => {
     const [problem, ...rest] = problemsOf(c).map(positioned);
     expect(rest).toEqual([]);
     expect(problem.text).toBe(
-      `${PROD}.alerts: UnroutedTable: 9 alert detections (${SIGN_IN_DETECTIONS}) read table SigninLogs, which this stack does not route to the workspace: ` +
+      `${PROD}.alerts: UnroutedTable: 12 alert detections (${SIGN_IN_DETECTIONS}) read table SigninLogs, which this stack does not route to the workspace: ` +
         'got "SigninLogs"; expected route the Entra log category "SignInLogs" to the workspace, or list these detections in alerts.disabled',
     );
     expect(problem.line).toBe(stringify(c).split('\n').findIndex((l) => l.trim() === 'routing:') + 1);
@@ -321,7 +326,7 @@ describe('one cause, one problem', () => {
     p(c).logAnalytics.tables.AADNonInteractiveUserSignInLogs = { plan: 'Basic' };
     const [problem, ...rest] = problemsOf(c).map(positioned);
     expect(rest).toEqual([]);
-    expect(problem.text).toMatch(/^tenants\.contoso\.environments\.prod\.alerts: BasicPlanTable: detection break-glass-sign-in reads table AADNonInteractiveUserSignInLogs, which is on the Basic plan/);
+    expect(problem.text).toMatch(/^tenants\.contoso\.environments\.prod\.alerts: BasicPlanTable: 3 alert detections \(password-spray-single-ip, break-glass-sign-in, seamless-sso-password-spray\) read table AADNonInteractiveUserSignInLogs, which is on the Basic plan/);
     expect(stringify(c).split('\n')[problem.line - 1]).toContain('plan: Basic');
   });
 

@@ -121,7 +121,7 @@ describe('EntraAuditStack', () => {
   test('alert rules on the stack workspace, named after the stack; none without alerts', () => {
     const json = synth(planOf({ alerts: { actionGroups: [{ key: 'soc', shortName: 'soc', emailReceivers: [{ name: 'm', emailAddress: 'soc@example.com' }] }] } }));
     const rules = resources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2');
-    expect(rules).toHaveLength(19);
+    expect(rules).toHaveLength(31);
     for (const rule of rules) {
       expect(rule).toMatchObject({ scopes: [expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.\w+\.id\}$/)], name: expect.stringMatching(/^entra-audit-contoso-dev-/), resource_group_name: expect.stringContaining('azurerm_resource_group.') });
       expect((rule as { action: { action_groups: string[] } }).action.action_groups).toEqual([expect.stringMatching(/^\$\{azurerm_monitor_action_group\./)]);

@@ -65,7 +65,7 @@ test('the three-mistake file of issue 10: three problems, each at file:line:colu
   expect(run.stderr).toContain(`${file}: 3 problem(s) in the configuration:\n`);
   expect(problems).toHaveLength(3);
   expect(problems[0]).toBe(`  - ${file}:10:19: tenants.contoso.environments.prod.location: got "West Europe"; expected an Azure region name such as westeurope (did you mean "westeurope"?)`);
-  expect(problems[1]).toMatch(new RegExp(`^  - ${file}:14:11: tenants\\.contoso\\.environments\\.prod\\.routing\\.SigninLogs: got "SigninLogs"; .*did you mean "SignInLogs"\\?.*; until it is fixed, table SigninLogs is not routed to Log Analytics, yet logAnalytics\\.tables\\.SigninLogs and 9 alert detections \\(.*\\) use it$`));
+  expect(problems[1]).toMatch(new RegExp(`^  - ${file}:14:11: tenants\\.contoso\\.environments\\.prod\\.routing\\.SigninLogs: got "SigninLogs"; .*did you mean "SignInLogs"\\?.*; until it is fixed, table SigninLogs is not routed to Log Analytics, yet logAnalytics\\.tables\\.SigninLogs and 12 alert detections \\(.*\\) use it$`));
   expect(problems[2]).toBe(`  - ${file}:36:35: tenants.contoso.environments.prod.eventHub.messageRetentionInDays: got 9; expected an integer from 1 to 7 on the Standard tier`);
   expect(run.stderr).not.toContain('UnroutedTable');
   expect(run.stderr).toContain('Nothing was synthesized.');

@@ -67,3 +67,37 @@ export function expectActionGroupFacts(group: R): void {
   expect(new Set(names).size).toBe(names.length);
   for (const r of receivers) expect(r.use_common_alert_schema).toBe(true);
 }
+
+/**
+ * Provider facts of one synthesized `azurerm_sentinel_alert_rule_scheduled` (azurerm v4.55.0:
+ * internal/services/sentinel/sentinel_alert_rule_scheduled_resource.go and the resource page; parent
+ * technique ids only, hashicorp/terraform-provider-azurerm#28801).
+ */
+export function expectSentinelRuleFacts(rule: R): void {
+  expect(rule.name).toMatch(/^\S+$/);
+  expect(rule.display_name).not.toBe('');
+  expect(['High', 'Medium', 'Low', 'Informational']).toContain(rule.severity);
+  expect(rule.query).not.toBe('');
+  const frequency = isoDurationMs(rule.query_frequency);
+  const period = isoDurationMs(rule.query_period);
+  for (const d of [frequency, period]) expect(d >= isoDurationMs('PT5M') && d <= isoDurationMs('P14D')).toBe(true);
+  expect(frequency).toBeLessThanOrEqual(period);
+  expect(['GreaterThan', 'LessThan', 'Equal', 'NotEqual']).toContain(rule.trigger_operator);
+  expect(Number.isInteger(rule.trigger_threshold) && rule.trigger_threshold >= 0).toBe(true);
+  const tactics = ['Collection', 'CommandAndControl', 'CredentialAccess', 'DefenseEvasion', 'Discovery', 'Execution', 'Exfiltration', 'ImpairProcessControl', 'InhibitResponseFunction', 'Impact', 'InitialAccess', 'LateralMovement', 'Persistence', 'PrivilegeEscalation', 'PreAttack', 'Reconnaissance', 'ResourceDevelopment'];
+  for (const t of rule.tactics ?? []) expect(tactics).toContain(t);
+  for (const t of rule.techniques ?? []) expect(t).toMatch(/^T\d{4}$/);
+  const mappings: R[] = rule.entity_mapping ?? [];
+  expect(mappings.length).toBeLessThanOrEqual(5);
+  const identifiers: Record<string, string[]> = { Account: ['FullName', 'AadUserId', 'Name', 'UPNSuffix'], IP: ['Address'], CloudApplication: ['Name', 'AppId', 'InstanceName'] };
+  for (const m of mappings) {
+    expect(Object.keys(identifiers)).toContain(m.entity_type);
+    expect(m.field_mapping.length).toBeGreaterThanOrEqual(1);
+    expect(m.field_mapping.length).toBeLessThanOrEqual(3);
+    for (const f of m.field_mapping) expect(identifiers[m.entity_type]).toContain(f.identifier);
+  }
+  expect(['AlertPerResult', 'SingleAlert']).toContain(rule.event_grouping.aggregation_method);
+  expect(typeof rule.incident.create_incident_enabled).toBe('boolean');
+  expect(['AnyAlert', 'Selected', 'AllEntities']).toContain(rule.incident.grouping.entity_matching_method);
+  expect(rule.incident.grouping.lookback_duration).toMatch(/^P(\d+D)?(T(\d+H)?(\d+M)?)?$/);
+}

@@ -18,7 +18,7 @@ import {
   synthResources,
   WORKSPACE_ID,
 } from './support';
-import { expectActionGroupFacts, expectAlertRuleFacts } from './azure-facts';
+import { expectActionGroupFacts, expectAlertRuleFacts, expectSentinelRuleFacts } from './azure-facts';
 
 const defaults = synthResources(baseProps());
 const defaultRules = rulesByName(defaults);
@@ -232,14 +232,14 @@ describe('EntraAlertRules props', () => {
 
 describe('EntraAlertRules errors', () => {
   test('fails when a detection reads a table the stack does not route, naming detection, table and category', () => {
-    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AzureActivity', 'AADRiskyServicePrincipals'] }));
+    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AzureActivity', 'AADRiskyServicePrincipals', 'ADFSSignInLogs'] }));
     expect(message).toContain('[stack/Alerts] UnroutedTable: detection high-risk-user reads table AADRiskyUsers');
     expect(message).toContain('route the Entra log category "RiskyUsers" to the workspace');
     expect(message.split('\n')).toHaveLength(1);
   });
 
   test('fails when the tampering detection reads AzureActivity that is not routed, naming the Activity Log', () => {
-    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AADRiskyUsers', 'AADRiskyServicePrincipals'] }));
+    const message = errorOf(baseProps({ routedTables: ['AuditLogs', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'MicrosoftGraphActivityLogs', 'AADRiskyUsers', 'AADRiskyServicePrincipals', 'ADFSSignInLogs'] }));
     expect(message).toMatch(/UnroutedTable: detection entra-diagnostic-settings-changed reads table AzureActivity.*subscription Activity Log/);
   });
 
@@ -402,5 +402,95 @@ describe('EntraAlertRules errors', () => {
     expect(lines[0]).toMatch(/^\[stack\/Alerts\] InvalidWorkspaceResourceId: workspaceResourceId is not a Log Analytics workspace ARM id, got "law-entra"; expected \/subscriptions\//);
     expect(lines[1]).toContain('InvalidLocation: location is not an Azure region name, got "west europe"; expected an Azure region such as "westeurope" (did you mean "westeurope"?)');
     expect(lines[2]).toContain('InvalidNamePrefix: namePrefix has characters Azure rejects');
+  });
+});
+
+describe('EntraAlertRules with Microsoft Sentinel as a target', () => {
+  const SENTINEL_RULE = 'azurerm_sentinel_alert_rule_scheduled';
+  const ONBOARDING = 'azurerm_sentinel_log_analytics_workspace_onboarding';
+  const sentinel = synthResources(baseProps({ sentinel: {} }));
+  const byName = (resources: ReturnType<typeof synthResources>) => Object.fromEntries(Object.values(ofType(resources, SENTINEL_RULE)).map((r) => [r.name, r]));
+
+  test('onboards the workspace once and adds one Sentinel rule per detection, next to the Azure Monitor rules', () => {
+    expect(Object.values(ofType(sentinel, ONBOARDING))).toEqual([{ workspace_id: WORKSPACE_ID }]);
+    expect(Object.keys(ofType(sentinel, SENTINEL_RULE))).toHaveLength(DETECTIONS.length);
+    expect(Object.keys(ofType(sentinel, RULE_TYPE))).toHaveLength(DETECTIONS.length);
+    for (const rule of Object.values(ofType(sentinel, SENTINEL_RULE))) expectSentinelRuleFacts(rule);
+  });
+
+  test('pins the construct ids (Terraform addresses) of the onboarding and the Sentinel rules', () => {
+    expect(Object.keys(ofType(sentinel, ONBOARDING)).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Alerts_Sentinel_Onboarding']);
+    const ids = Object.keys(ofType(sentinel, SENTINEL_RULE)).map((id) => id.replace(/_[0-9A-F]{8}$/, ''));
+    expect(ids.sort()).toEqual(DETECTION_KEYS.map((k) => `Alerts_Sentinel_Rules_${k}`).sort());
+  });
+
+  test('a rule carries the catalog query, schedule, Sentinel severity, tactics, parent techniques, entities and incident grouping', () => {
+    const onboardingId = Object.keys(ofType(sentinel, ONBOARDING))[0];
+    const rule = byName(sentinel)['entra-prod-impossible-travel'];
+    const am = defaultRules['entra-prod-impossible-travel'];
+    expect(rule).toEqual({
+      name: 'entra-prod-impossible-travel',
+      log_analytics_workspace_id: `\${azurerm_sentinel_log_analytics_workspace_onboarding.${onboardingId}.workspace_id}`,
+      display_name: 'Impossible travel between two sign-ins',
+      description: am.description,
+      severity: 'Medium',
+      enabled: true,
+      query: am.criteria[0].query,
+      query_frequency: 'PT1H',
+      query_period: 'PT6H',
+      trigger_operator: 'GreaterThan',
+      trigger_threshold: 0,
+      tactics: ['InitialAccess'],
+      techniques: ['T1078'],
+      entity_mapping: [
+        { entity_type: 'Account', field_mapping: [{ identifier: 'FullName', column_name: 'UserPrincipalName' }] },
+        { entity_type: 'IP', field_mapping: [{ identifier: 'Address', column_name: 'IPAddress' }] },
+        { entity_type: 'CloudApplication', field_mapping: [{ identifier: 'Name', column_name: 'AppDisplayName' }] },
+      ],
+      event_grouping: { aggregation_method: 'AlertPerResult' },
+      incident: { create_incident_enabled: true, grouping: { enabled: true, lookback_duration: 'PT5H', entity_matching_method: 'AllEntities', reopen_closed_incidents: false } },
+      depends_on: [`azurerm_sentinel_log_analytics_workspace_onboarding.${onboardingId}`],
+    });
+    expect(byName(sentinel)['entra-prod-mfa-fatigue-then-success'].severity).toBe('High');
+    expect(byName(sentinel)['entra-prod-admin-removals-by-new-admin'].tactics).toEqual(['Impact', 'Persistence']);
+    expect(byName(sentinel)['entra-prod-no-audit-logs-ingested'].entity_mapping).toBeUndefined();
+  });
+
+  test('incident settings, an already onboarded workspace and Sentinel as the only target', () => {
+    const resources = synthResources(baseProps({
+      azureMonitorRules: false,
+      sentinel: { onboardWorkspace: false, createIncidents: false, incidentGrouping: { enabled: false, lookbackDuration: 'P1D', matchingMethod: 'AnyAlert', reopenClosedIncidents: true } },
+    }));
+    expect(ofType(resources, ONBOARDING)).toEqual({});
+    expect(ofType(resources, RULE_TYPE)).toEqual({});
+    const rule = byName(resources)['entra-prod-mfa-fatigue'];
+    expect(rule.log_analytics_workspace_id).toBe(WORKSPACE_ID);
+    expect(rule.depends_on).toBeUndefined();
+    expect(rule.incident).toEqual({ create_incident_enabled: false, grouping: { enabled: false, lookback_duration: 'P1D', entity_matching_method: 'AnyAlert', reopen_closed_incidents: true } });
+  });
+
+  test('fails when a rule cannot be a Sentinel scheduled rule, naming the setting and the fix, all at once', () => {
+    const message = errorOf(baseProps({
+      sentinel: { incidentGrouping: { lookbackDuration: 'PT2H' as never } },
+      overrides: { 'mfa-fatigue': { evaluationFrequency: 'PT1M', windowDuration: 'PT5M' } },
+      customDetections: [
+        { key: 'ge', displayName: 'GE', severity: 2, query: 'SigninLogs', operator: 'GreaterThanOrEqual', threshold: 3 },
+        { key: 'avg', displayName: 'Avg', severity: 2, query: 'SigninLogs | summarize n = count()', aggregation: 'Average', metricMeasureColumn: 'n', threshold: 1.5 },
+      ],
+    }));
+    const lines = message.split('\n');
+    expect(lines).toContain('[stack/Alerts] InvalidGroupingLookback: sentinel.incidentGrouping.lookbackDuration is not a supported value, got "PT2H"; expected one of "PT5M", "PT15M", "PT30M", "PT1H", "PT5H", "PT12H", "P1D"');
+    expect(lines).toContain('[stack/Alerts] SentinelFrequencyTooShort: overrides.mfa-fatigue.evaluationFrequency is shorter than Microsoft Sentinel allows for scheduled rules, got "PT1M"; expected PT5M or longer while alerts.sentinel is enabled');
+    expect(lines).toContain('[stack/Alerts] SentinelOperator: customDetections[0].operator GreaterThanOrEqual is not a Microsoft Sentinel trigger operator, got "GreaterThanOrEqual"; expected GreaterThan, LessThan or Equal while alerts.sentinel is enabled (e.g. GreaterThan 2 for GreaterThanOrEqual 3)');
+    expect(lines).toContain('[stack/Alerts] SentinelAggregation: customDetections[1].aggregation Average cannot be expressed in Microsoft Sentinel, whose scheduled rules compare the number of result rows with the threshold, got "Average"; expected Count while alerts.sentinel is enabled (aggregate in the query instead)');
+    expect(lines).toContain('[stack/Alerts] SentinelThreshold: customDetections[1].threshold must be a whole number of result rows for Microsoft Sentinel, got 1.5; expected an integer of 0 or more');
+    expect(lines).toHaveLength(5);
+  });
+
+  test('fails when no rule would be deployed, or action groups would notify nothing', () => {
+    expect(errorOf(baseProps({ azureMonitorRules: false }))).toBe('[stack/Alerts] NoRuleTarget: azureMonitorRules is false and sentinel is not set, so no rule would be deployed, got false; expected azureMonitorRules: true, or a sentinel target');
+    expect(errorOf(baseProps({ azureMonitorRules: false, sentinel: {}, actionGroups: [{ key: 'soc', shortName: 'soc', emailReceivers: [{ name: 'a', emailAddress: 'a@example.com' }] }] }))).toBe(
+      '[stack/Alerts] ActionGroupsWithoutRules: actionGroups and existingActionGroupIds notify Azure Monitor alert rules, which azureMonitorRules: false does not deploy, got ["soc"]; expected no action groups, or azureMonitorRules: true (Sentinel notifies through automation rules and playbooks)',
+    );
   });
 });
