@@ -7,3 +7,4 @@ export * from './event-hub-destination';
 export * from './log-analytics-destination';
 export * from './storage-archive-destination';
 export type { NetworkRules } from './internal/network';
+export * from './compliance';

@@ -13,6 +13,7 @@ import { storageArchiveDestinationProblems, StorageArchiveDestinationProps } fro
 import { AuditDataProtection } from '../constructs/audit-data-lock';
 import { AlertRulesProblem, entraAlertRulesProblems, EntraAlertRulesProps, howToRoute } from '../constructs/entra-alert-rules/entra-alert-rules';
 import { entraCanaryAppProblems, EntraCanaryAppProps } from '../constructs/entra-canary-app';
+import { entraComplianceProblems, EntraComplianceProps } from '../constructs/compliance/entra-compliance';
 import { alertProblemSetting, alertRulesPropsFromConfig, alertsConfigSchema } from './alerts-config';
 import { AZURE_REGIONS } from '../constructs/internal/azure-regions';
 import { findCategory, LOG_CATEGORIES, tableOfCategory } from '../constructs/internal/log-categories';
@@ -62,6 +63,8 @@ export interface StackPlan {
   readonly alerts?: Omit<EntraAlertRulesProps, 'workspaceResourceId'>;
   /** The canary app for `npm run verify -- --canary`. */
   readonly canary?: EntraCanaryAppProps;
+  /** Compliance profiles and suppressions; the stack adds production and where the settings live. */
+  readonly compliance: Pick<EntraComplianceProps, 'profiles' | 'suppressions' | 'nist80053'>;
   readonly backend: BackendConfig;
 }
 
@@ -486,6 +489,13 @@ function planEnvironment(
     prefixed('canary', entraCanaryAppProblems(canary));
   }
 
+  const compliance: StackPlan['compliance'] = {
+    profiles: env.compliance?.profiles ?? [],
+    suppressions: env.compliance?.suppressions ?? [],
+    ...(env.compliance?.nist80053 ? { nist80053: env.compliance.nist80053 } : {}),
+  };
+  prefixed('compliance', entraComplianceProblems(compliance));
+
   const backend: BackendConfig = env.backend ?? { type: 'local' };
   if (production && env.backend === undefined) {
     add(
@@ -520,6 +530,7 @@ function planEnvironment(
     readerApp,
     alerts,
     canary,
+    compliance,
     backend,
   };
   return { plan, problems, invalidDerivedNames };
