@@ -166,7 +166,7 @@ const compliance = strict({
   profiles: z
     .array(z.enum(PROFILE_IDS))
     .optional()
-    .describe(`Compliance profiles whose rules this environment must meet: a violation fails synth, naming the rule, the setting, the construct and what to change (docs/compliance.md). Allowed: ${PROFILE_IDS.map((p) => `\`${p}\``).join(', ')}, each once. Default: none (nothing is enforced; the coverage report is still written).`),
+    .describe(`Compliance profiles whose rules this environment must meet: a violation fails synth, naming the rule, the setting, the construct and what to change (docs/compliance.md). Allowed: each once. Default: none (nothing is enforced; the coverage report is still written).`),
   suppressions: z
     .array(
       strict({
