@@ -28,6 +28,8 @@ test('the example configuration synthesizes every stack as plain Terraform JSON'
   expect(json.terraform.required_providers.azurerm.version).toBe('4.55.0');
   expect(json.terraform.required_providers.azuread.version).toBe('3.7.0');
   expect(existsSync(`${outdir}.staging-${run.pid}`)).toBe(false);
+  // The coverage report of every stack, and their index, next to the stacks.
+  expect(readdirSync(join(outdir, 'reports')).sort()).toEqual(['contoso-dev.json', 'contoso-dev.md', 'contoso-prod.json', 'contoso-prod.md', 'fabrikam-prod.json', 'fabrikam-prod.md', 'index.md']);
 });
 
 test.each([
@@ -49,6 +51,7 @@ test.each([
   expect(run.stderr).toContain(message);
   expect(run.stderr).toContain('Nothing was synthesized.');
   expect(stackFiles(outdir)).toEqual([]);
+  expect(readdirSync(join(outdir, 'reports'))).toEqual([]);
 });
 
 test('a missing configuration file is reported', () => {
