@@ -11,7 +11,7 @@ export const AuditTrailImmutable: ComplianceRule = {
   id: 'EAL8',
   name: 'AuditTrailImmutable',
   description: 'Every routed category is archived in containers with time-based immutability (WORM), so that no one can change or delete its records during the immutability period.',
-  why: 'An intruder with enough rights edits or deletes the records that show what they did; an immutability policy refuses that, even to the account\'s owners.',
+  why: 'An intruder with enough rights edits or deletes the records that show what they did; while an immutability policy holds, it refuses that even to the account\'s owners (and a locked policy cannot be removed).',
   fix: 'Set storage.immutability.periodInDays and route every category to storage; lock the policy (storage.immutability.locked) once the period is settled.',
   controls: ['PCI 10.3.2', 'PCI 10.3.3', 'AU-9'],
   check(facts) {

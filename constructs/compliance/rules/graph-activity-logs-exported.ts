@@ -7,7 +7,7 @@ export const GraphActivityLogsExported: ComplianceRule = {
   id: 'EAL10',
   name: 'GraphActivityLogsExported',
   description: 'A diagnostic setting sends MicrosoftGraphActivityLogs (every request Microsoft Graph serves for the tenant) to a destination.',
-  why: 'Graph activity shows what an app or user read and changed through the API, which audit logs alone do not: data theft through Graph leaves no other trace.',
+  why: 'Graph activity logs record what apps and users read and changed through the API; the reads appear in no other Entra log category.',
   fix: 'Route MicrosoftGraphActivityLogs to at least one destination (it needs Entra ID P1 or P2).',
   controls: ['CIS 5.0.0 6.1.1.8'],
   check(facts) {
