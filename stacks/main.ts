@@ -75,6 +75,7 @@ async function main(): Promise<number> {
     await checkpoint(state);
     const result = publish(staging, outdir);
     process.stdout.write(`Synthesized ${result.stacks.length} stack(s) from ${file} into ${shown}/stacks: ${result.stacks.join(', ')}\n`);
+    process.stdout.write(`Coverage reports: ${shown}/reports/index.md\n`);
     for (const warning of configWarnings(plans)) process.stderr.write(`Warning: ${warning}\n`);
     for (const name of result.orphaned) {
       process.stderr.write(

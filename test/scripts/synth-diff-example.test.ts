@@ -15,9 +15,12 @@ function synth(config: string, outdir: string): void {
 
 test('weakening the example configuration is flagged stack by stack; an unchanged configuration is not', () => {
   const example = readFileSync(join(REPO_ROOT, 'stacks/environments.yaml'), 'utf8');
-  // The pull request: stops archiving MicrosoftGraphActivityLogs in contoso-prod, cuts its archive retention,
-  // and turns fabrikam-prod into a non-production environment (locks and prevent_destroy go).
+  // The pull request: drops contoso-prod's PCI and NIST profiles (which would fail synth on what follows), stops
+  // archiving MicrosoftGraphActivityLogs there, cuts its archive retention, and turns fabrikam-prod into a
+  // non-production environment (locks and prevent_destroy go).
   const variant = example
+    .replace('profiles: [baseline, pci-dss-4, nist-800-53, cis]', 'profiles: [baseline, cis]')
+    .replace(/\n {10}nist80053:\n {12}retentionInDays: 730[^\n]*/, '')
     .replace('MicrosoftGraphActivityLogs: [logAnalytics, storage]', 'MicrosoftGraphActivityLogs: [logAnalytics]')
     .replace('retentionInDays: 2557', 'retentionInDays: 400')
     .replace(/(location: northeurope\n {8}production: )true/, '$1false');

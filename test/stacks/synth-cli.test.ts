@@ -23,6 +23,7 @@ test('the example configuration synthesizes every stack as plain Terraform JSON'
   expect(run.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^Warning: tenant 00000000-0000-4000-8000-00000000c001: Entra diagnostic settings are tenant-wide/)]);
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('Synthesized 3 stack(s) from stacks/environments.yaml');
+  expect(run.stdout).toMatch(/\nCoverage reports: \S*example\/reports\/index\.md\n$/);
   expect(stackFiles(outdir).sort()).toEqual(['contoso-dev', 'contoso-prod', 'fabrikam-prod']);
   const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'contoso-prod', 'cdk.tf.json'), 'utf8'));
   expect(json.terraform.required_providers.azurerm.version).toBe('4.55.0');
