@@ -25,6 +25,7 @@ const CIS = 'https://www.cisecurity.org/benchmark/azure';
 
 /** Controls by id (`PCI 10.5.1`, `AU-11`, `CIS 5.0.0 6.1.1.9`). */
 export const CONTROLS = {
+  'PCI 10.3': { framework: 'PCI DSS v4.0', number: '10.3', title: 'Audit logs are protected from destruction and unauthorized modifications.', source: PCI },
   'PCI 10.3.2': { framework: 'PCI DSS v4.0', number: '10.3.2', title: 'Audit log files are protected to prevent modifications by individuals.', source: PCI },
   'PCI 10.3.3': {
     framework: 'PCI DSS v4.0',

@@ -14,6 +14,7 @@ import { renderReportMarkdown, routingFlowchart } from '../../stacks/report/mark
 import { JSON_REPORT_PREFIX, MARKDOWN_REPORT_MARKER } from '../../stacks/report/marker';
 import { coverageReport, CoverageReport } from '../../stacks/report/model';
 import { ComplianceError } from '../../constructs/compliance/entra-compliance';
+import { DETECTIONS } from '../../constructs/entra-alert-rules/catalog';
 
 const work = mkdtempSync(join(tmpdir(), 'entra-report-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -122,7 +123,7 @@ describe('coverage report', () => {
     expect(md).toContain('No alert rules are deployed in this stack.');
     expect(md).toContain('No reader app in this stack.');
     expect(report.tactics.covered).toEqual([]);
-    expect(report.detectionsNotDeployed).toHaveLength(22);
+    expect(report.detectionsNotDeployed).toEqual(DETECTIONS.map((d) => d.key));
   });
 
   test('the routing flowchart escapes what Mermaid would read as syntax', () => {

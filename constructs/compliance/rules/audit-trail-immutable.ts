@@ -33,7 +33,7 @@ export const AuditTrailImmutable: ComplianceRule = {
           setting: 'storage.immutability',
           got: undefined,
           found: 'the archive containers have no immutability policy: archived records can be changed or deleted',
-          fix: `add storage.immutability: { periodInDays: <days> } (at most storage.retentionInDays${facts.storage.retentionInDays !== undefined ? `, ${facts.storage.retentionInDays}` : ''})`,
+          fix: `add storage.immutability: { periodInDays: <days> }${facts.storage.retentionInDays !== undefined ? `, a period no longer than storage.retentionInDays (now ${facts.storage.retentionInDays})` : ''}`,
         },
       ];
     }

@@ -8,7 +8,7 @@ export const DeleteLocksInProduction: ComplianceRule = {
   description: 'In a production environment every destination (workspace, Event Hub namespace, storage account) carries a CanNotDelete management lock. A lock suspended for one change (protection.lockSuspension) counts, and the report names it.',
   why: 'Deleting the workspace or the storage account destroys the audit trail in one call; a lock makes that a deliberate two-step change that is itself logged.',
   fix: 'Leave protection.lock at its production default (true).',
-  controls: ['AU-9', 'PCI 10.3.2'],
+  controls: ['AU-9', 'PCI 10.3'],
   check(facts) {
     if (!facts.production) return [];
     const unlocked = [facts.logAnalytics, facts.eventHub, facts.storage].filter((d) => d !== undefined && d.lock === 'none');

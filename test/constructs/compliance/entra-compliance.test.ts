@@ -121,7 +121,7 @@ describe('EntraCompliance on a stack', () => {
         '(longest kept, 90 days: AuditLogs, SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs, ManagedIdentitySignInLogs, ProvisioningLogs, MicrosoftGraphActivityLogs), got 90; ' +
         'expected: raise storage.retentionInDays to 365 or more, or keep them 365 days in the workspace (logAnalytics.tableDefaults.totalRetentionInDays)',
       '  - [contoso-dev/Storage] EAL8 AuditTrailImmutable (pci-dss-4): tenants.contoso.environments.dev.storage.immutability: the archive containers have no immutability policy: archived records can be changed or deleted, got nothing; ' +
-        'expected: add storage.immutability: { periodInDays: <days> } (at most storage.retentionInDays, 90)',
+        'expected: add storage.immutability: { periodInDays: <days> }, a period no longer than storage.retentionInDays (now 90)',
       'To accept a violation instead, add to the environment compliance.suppressions: [{ rule: <id>, reason: <why, at least 10 characters> }]; the reason is recorded in the synthesized metadata and the coverage report.',
     ]);
   });

@@ -6,6 +6,8 @@ import { LogAnalyticsDestination, tableRetentionSettings } from '../../../constr
 import { parseConfig, StackPlan } from '../../../stacks/config';
 import { EntraAuditStack } from '../../../stacks/entra-audit-stack';
 import { errorOf } from '../../support/synth';
+import { DETECTIONS } from '../../../constructs/entra-alert-rules/catalog';
+import { DISABLED_BY_DEFAULT } from '../../../stacks/alerts-config';
 
 const WORKSPACE = '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-sentinel/providers/Microsoft.OperationalInsights/workspaces/law-sentinel';
 const ACCOUNT = '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-archive/providers/Microsoft.Storage/storageAccounts/starchive';
@@ -44,7 +46,7 @@ describe('auditFacts', () => {
     });
     expect(facts.eventHub).toMatchObject({ existing: false, messageRetentionInDays: 7, lock: 'none' });
     expect(facts.storage).toMatchObject({ existing: false, retentionInDays: 365, immutability: undefined, lock: 'none' });
-    expect(facts.alerts?.detections).toHaveLength(19);
+    expect(facts.alerts?.detections.map((d) => d.key)).toEqual(DETECTIONS.map((d) => d.key).filter((k) => !(DISABLED_BY_DEFAULT as readonly string[]).includes(k)));
     expect(facts.alerts?.detections.find((d) => d.key === 'mfa-fatigue')).toEqual({ key: 'mfa-fatigue', displayName: 'Repeated MFA denials (MFA fatigue)', custom: false, severity: 1, enabled: true, tactics: ['TA0006'], techniques: ['T1621'], tables: ['SigninLogs'] });
     expect(facts.readerApp).toEqual({ path: 'contoso-prod/ReaderApp', graphPermissions: ['AuditLog.Read.All', 'Directory.Read.All'], credential: { type: 'none' } });
     expect(facts.diagnostics?.settings).toEqual([expect.objectContaining({ name: 'entra-audit-contoso-prod-law-evh-st', destinations: ['logAnalytics', 'eventHub', 'storage'] })]);

@@ -228,7 +228,7 @@ describe('EAL8 AuditTrailImmutable', () => {
         setting: 'storage.immutability',
         got: undefined,
         found: 'the archive containers have no immutability policy: archived records can be changed or deleted',
-        fix: 'add storage.immutability: { periodInDays: <days> } (at most storage.retentionInDays, 365)',
+        fix: 'add storage.immutability: { periodInDays: <days> }, a period no longer than storage.retentionInDays (now 365)',
       },
     ]);
   });
