@@ -171,6 +171,10 @@ export class EntraReaderApp extends Construct {
   readonly password?: ApplicationPassword;
   /** Both secret slots, with credential type secret. */
   readonly secrets?: Readonly<Record<SecretSlot, ReaderSecretSlot>>;
+  /** How the SIEM signs in, as given (default `{ type: 'none' }`). */
+  readonly credential: ReaderAppCredential;
+  /** The Microsoft Graph application permissions granted with admin consent, by name: the base ones, then the additional ones. */
+  readonly graphPermissions: readonly string[];
 
   constructor(scope: Construct, id: string, props: EntraReaderAppProps) {
     super(scope, id);
@@ -184,6 +188,8 @@ export class EntraReaderApp extends Construct {
     // the tenant's Graph service principal, so that no id is typed by hand.
     const roleIds: Record<string, string> = { ...READER_APP_ROLES };
     for (const name of additional) roleIds[name] = graph.appRoleIds.lookup(name);
+    this.credential = credential;
+    this.graphPermissions = Object.keys(roleIds);
 
     this.application = new Application(this, 'Resource', {
       displayName: props.displayName,

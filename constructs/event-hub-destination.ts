@@ -3,7 +3,7 @@ import { EventhubConsumerGroup } from '@cdktf/provider-azurerm/lib/eventhub-cons
 import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
 import { EventhubNamespaceAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-namespace-authorization-rule';
 import { Construct } from 'constructs';
-import { AuditDataProtection, protectAuditData } from './audit-data-lock';
+import { AuditDataLock, AuditDataProtection, protectAuditData } from './audit-data-lock';
 import { NetworkRules, networkRulesProblems } from './internal/network';
 import { tagProblems } from './internal/tags';
 import { armIdPattern, parseArmId, Problem, ProblemList, throwIfProblems } from './internal/validation';
@@ -127,6 +127,12 @@ export class EventHubDestination extends Construct {
   readonly namespace?: EventhubNamespace;
   /** The hub. */
   readonly hub: Eventhub;
+  /** Days the hub keeps messages. */
+  readonly messageRetentionInDays: number;
+  /** The protection asked for. */
+  readonly protection: AuditDataProtection;
+  /** The delete lock, when `protection.lock` is on and not suspended. */
+  readonly lock?: AuditDataLock;
 
   constructor(scope: Construct, id: string, props: EventHubDestinationProps) {
     super(scope, id);
@@ -172,11 +178,12 @@ export class EventHubDestination extends Construct {
       this.namespaceId = this.namespace.id;
     }
 
+    this.messageRetentionInDays = props.messageRetentionInDays ?? 7;
     this.hub = new Eventhub(this, 'EntraHub', {
       name: props.hubName ?? 'entra-audit-logs',
       namespaceId: this.namespaceId,
       partitionCount: props.partitionCount ?? 4,
-      messageRetention: props.messageRetentionInDays ?? 7,
+      messageRetention: this.messageRetentionInDays,
     });
     this.hubName = this.hub.name;
 
@@ -209,6 +216,7 @@ export class EventHubDestination extends Construct {
       userMetadata: 'SIEM reader of Microsoft Entra audit and sign-in logs',
     });
 
-    protectAuditData(this, props.protection, this.namespaceId, this.namespace ? [this.namespace] : []);
+    this.protection = props.protection ?? {};
+    this.lock = protectAuditData(this, props.protection, this.namespaceId, this.namespace ? [this.namespace] : []);
   }
 }

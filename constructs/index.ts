@@ -9,3 +9,4 @@ export * from './event-hub-destination';
 export * from './log-analytics-destination';
 export * from './storage-archive-destination';
 export type { NetworkRules } from './internal/network';
+export * from './compliance';

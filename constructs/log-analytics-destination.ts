@@ -4,7 +4,7 @@ import { LogAnalyticsWorkspaceTable } from '@cdktf/provider-azurerm/lib/log-anal
 import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AuditDataProtection, protectAuditData } from './audit-data-lock';
+import { AuditDataLock, AuditDataProtection, protectAuditData } from './audit-data-lock';
 import { findCategory } from './internal/log-categories';
 import {
   armIdPattern,
@@ -208,6 +208,34 @@ export function resolveTableRetention(table: TableRetention, defaults: TableRete
   return { plan, retentionInDays, totalRetentionInDays: table.totalRetentionInDays ?? defaults.totalRetentionInDays ?? retentionInDays ?? workspaceRetentionInDays };
 }
 
+/**
+ * The props that set a table's interactive and total retention, as paths relative to the props
+ * (`tables.AuditLogs.totalRetentionInDays`, `tableDefaults.retentionInDays`, `retentionInDays`), so that
+ * a message can name the setting to change. Undefined: nothing sets it (the Basic plan's interactive
+ * retention, an existing workspace's own retention, or a total equal to the interactive retention).
+ */
+export function tableRetentionSettings(
+  name: string,
+  table: TableRetention,
+  defaults: TableRetention = {},
+  existingWorkspace = false,
+): { readonly retentionInDays?: string; readonly totalRetentionInDays?: string } {
+  const plan = table.plan ?? defaults.plan ?? 'Analytics';
+  const retentionInDays =
+    plan === 'Basic'
+      ? undefined
+      : table.retentionInDays !== undefined
+        ? `tables.${name}.retentionInDays`
+        : defaults.retentionInDays !== undefined
+          ? 'tableDefaults.retentionInDays'
+          : existingWorkspace
+            ? undefined
+            : 'retentionInDays';
+  const totalRetentionInDays =
+    table.totalRetentionInDays !== undefined ? `tables.${name}.totalRetentionInDays` : defaults.totalRetentionInDays !== undefined ? 'tableDefaults.totalRetentionInDays' : undefined;
+  return { retentionInDays, totalRetentionInDays };
+}
+
 function tableRetentionProblems(p: ProblemList, base: string, retention: TableRetention): void {
   p.oneOf(`${base}.plan`, retention.plan, TABLE_PLANS);
   if (retention.plan === 'Basic' && retention.retentionInDays !== undefined) {
@@ -250,6 +278,18 @@ export class LogAnalyticsDestination extends Construct {
   readonly activationWait?: Sleep;
   /** The table resources, by table name. */
   readonly tables: Readonly<Record<string, LogAnalyticsWorkspaceTable>>;
+  /**
+   * Each managed table's retention with every default filled in (see {@link resolveTableRetention}): what
+   * its table resource declares. With an existing workspace and no `tableDefaults`, the inherited values
+   * are tokens read at plan time.
+   */
+  readonly tableRetention: Readonly<Record<string, TableRetention>>;
+  /** The props that set each managed table's retention (see {@link tableRetentionSettings}). */
+  readonly tableRetentionSettings: Readonly<Record<string, { readonly retentionInDays?: string; readonly totalRetentionInDays?: string }>>;
+  /** The protection asked for. */
+  readonly protection: AuditDataProtection;
+  /** The delete lock, when `protection.lock` is on and not suspended. */
+  readonly lock?: AuditDataLock;
 
   constructor(scope: Construct, id: string, props: LogAnalyticsDestinationProps) {
     super(scope, id);
@@ -288,8 +328,12 @@ export class LogAnalyticsDestination extends Construct {
 
     const tablesScope = new Construct(this, 'Tables');
     const tables: Record<string, LogAnalyticsWorkspaceTable> = {};
+    const tableRetention: Record<string, TableRetention> = {};
+    const settings: Record<string, { retentionInDays?: string; totalRetentionInDays?: string }> = {};
     for (const [name, table] of Object.entries(props.tables ?? {})) {
       const retention = resolveTableRetention(table, props.tableDefaults, this.workspaceRetentionInDays);
+      tableRetention[name] = retention;
+      settings[name] = tableRetentionSettings(name, table, props.tableDefaults, props.existingWorkspaceId !== undefined);
       tables[name] = new LogAnalyticsWorkspaceTable(tablesScope, name, {
         name,
         workspaceId: this.workspaceResourceId,
@@ -300,7 +344,10 @@ export class LogAnalyticsDestination extends Construct {
       });
     }
     this.tables = tables;
+    this.tableRetention = tableRetention;
+    this.tableRetentionSettings = settings;
 
-    protectAuditData(this, props.protection, this.workspaceResourceId, this.workspace ? [this.workspace] : []);
+    this.protection = props.protection ?? {};
+    this.lock = protectAuditData(this, props.protection, this.workspaceResourceId, this.workspace ? [this.workspace] : []);
   }
 }

@@ -3,7 +3,7 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { StorageContainerImmutabilityPolicy } from '@cdktf/provider-azurerm/lib/storage-container-immutability-policy';
 import { StorageManagementPolicy, StorageManagementPolicyRule } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { Construct } from 'constructs';
-import { AuditDataProtection, protectAuditData } from './audit-data-lock';
+import { AuditDataLock, AuditDataProtection, protectAuditData } from './audit-data-lock';
 import { insightsContainerName } from './internal/log-categories';
 import { NetworkRules, networkRulesProblems } from './internal/network';
 import { MAX_STORAGE_ACCOUNT_TAG_NAME_CHARS, tagProblems } from './internal/tags';
@@ -121,6 +121,16 @@ export class StorageArchiveDestination extends Construct {
   readonly account?: StorageAccount;
   /** Containers, by category. */
   readonly containers: Readonly<Record<string, StorageContainer>>;
+  /** The archived categories. */
+  readonly categories: readonly string[];
+  /** Days the lifecycle policy keeps archived logs; undefined when this construct does not manage the policy. */
+  readonly retentionInDays?: number;
+  /** The immutability (WORM) policy on each container, if any. */
+  readonly immutability?: StorageImmutability;
+  /** The protection asked for. */
+  readonly protection: AuditDataProtection;
+  /** The delete lock, when `protection.lock` is on and not suspended. */
+  readonly lock?: AuditDataLock;
 
   constructor(scope: Construct, id: string, props: StorageArchiveDestinationProps) {
     super(scope, id);
@@ -191,6 +201,9 @@ export class StorageArchiveDestination extends Construct {
       }
     }
     this.containers = containers;
+    this.categories = [...props.categories];
+    this.immutability = props.immutability;
+    if (props.manageLifecyclePolicy !== false) this.retentionInDays = props.retentionInDays ?? 365;
 
     if (props.manageLifecyclePolicy !== false && props.categories.length > 0) {
       const retention = props.retentionInDays ?? 365;
@@ -212,6 +225,7 @@ export class StorageArchiveDestination extends Construct {
       new StorageManagementPolicy(this, 'Lifecycle', { storageAccountId: this.accountId, rule: rules });
     }
 
-    protectAuditData(this, props.protection, this.accountId, this.account ? [this.account] : []);
+    this.protection = props.protection ?? {};
+    this.lock = protectAuditData(this, props.protection, this.accountId, this.account ? [this.account] : []);
   }
 }

@@ -13,6 +13,9 @@ import { LONG_TERM_RETENTION_DAYS, RESERVATION_CAPACITIES } from '../constructs/
 import { BASELINE_CATEGORIES } from '../constructs/internal/log-categories';
 import { STORAGE_REPLICATION_TYPES } from '../constructs/storage-archive-destination';
 import { DESTINATION_KINDS } from '../constructs/entra-diagnostic-settings';
+import { MIN_SUPPRESSION_REASON_CHARS, MAX_SUPPRESSION_REASON_CHARS } from '../constructs/compliance/entra-compliance';
+import { NIST_DEFAULT_RETENTION_IN_DAYS, PROFILE_IDS } from '../constructs/compliance/packs';
+import { RULE_IDS } from '../constructs/compliance/rules';
 import { oneOfText } from '../constructs/internal/validation';
 import { WORKBOOK_TIME_RANGES } from '../constructs/audit-workbook/audit-workbook';
 import { WORKBOOK_SECTION_KEYS } from '../constructs/audit-workbook/sections';
@@ -170,6 +173,27 @@ const dashboards = strict({
   }).optional().describe('An Azure Monitor workbook with sign-in, privileged-action, risk, pipeline-health and fired-alert sections. Default: enabled with Log Analytics.'),
 });
 
+const compliance = strict({
+  profiles: z
+    .array(z.enum(PROFILE_IDS))
+    .optional()
+    .describe(`Compliance profiles whose rules this environment must meet: a violation fails synth, naming the rule, the setting, the construct and what to change (docs/compliance.md). Allowed: each once. Default: none (nothing is enforced; the coverage report is still written).`),
+  suppressions: z
+    .array(
+      strict({
+        rule: nonEmpty.describe(`Id of a rule of a selected profile. Allowed: ${RULE_IDS[0]}–${RULE_IDS[RULE_IDS.length - 1]}, each once.`),
+        reason: z.string().describe(`Why the rule does not apply here, recorded in the synthesized metadata and the coverage report. Allowed: ${MIN_SUPPRESSION_REASON_CHARS}–${MAX_SUPPRESSION_REASON_CHARS} characters.`),
+      }),
+    )
+    .optional()
+    .describe('Rules of the selected profiles this environment does not have to meet, each with a written reason. Default: none.'),
+  nist80053: strict({
+    retentionInDays: z.number().optional().describe(`Days every routed category must be kept (AU-11 leaves the period to the organization). Allowed: 1–36500. Default: \`${NIST_DEFAULT_RETENTION_IN_DAYS}\`.`),
+  })
+    .optional()
+    .describe('Figures NIST SP 800-53 leaves to the organization; only with `nist-800-53` in `profiles`. Default: the defaults below.'),
+});
+
 export const environmentSchema = strict({
   // GUID and region are checked in config.ts with the other Azure rules, so that they are reported together.
   subscriptionId: idString.describe('Subscription of the destinations (the azurerm provider\'s `subscription_id`). Allowed: a GUID.'),
@@ -190,6 +214,7 @@ export const environmentSchema = strict({
   alerts: alertsConfigSchema.optional().describe('Scheduled KQL alert rules and action groups on the workspace (docs/alerts.md). Default: enabled when Log Analytics is, with the catalog defaults.'),
   canary: canary.optional().describe('The canary application for `npm run verify -- --canary` (docs/verification.md). Default: disabled.'),
   dashboards: dashboards.optional().describe('Dashboards for audit teams on the workspace (docs/dashboards.md). Default: the workbook, when Log Analytics is enabled.'),
+  compliance: compliance.optional().describe('Compliance profiles checked at synth, and suppressions with their reasons (docs/compliance.md). Default: no profile.'),
 });
 
 /** The file's top level; environments are parsed one by one so that every problem is found in one run. */

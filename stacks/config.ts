@@ -15,6 +15,7 @@ import { AlertRulesProblem, entraAlertRulesProblems, EntraAlertRulesProps, howTo
 import { entraCanaryAppProblems, EntraCanaryAppProps } from '../constructs/entra-canary-app';
 import { auditWorkbookProblems, AuditWorkbookProps } from '../constructs/audit-workbook/audit-workbook';
 import { availableSections } from '../constructs/audit-workbook/sections';
+import { entraComplianceProblems, EntraComplianceProps } from '../constructs/compliance/entra-compliance';
 import { alertProblemSetting, alertRulesPropsFromConfig, alertsConfigSchema } from './alerts-config';
 import { AZURE_REGIONS } from '../constructs/internal/azure-regions';
 import { findCategory, LOG_CATEGORIES, tableOfCategory } from '../constructs/internal/log-categories';
@@ -66,6 +67,8 @@ export interface StackPlan {
   readonly canary?: EntraCanaryAppProps;
   /** The audit workbook on the workspace; the stack fills in the workspace, what it waits for and the alert rules. */
   readonly workbook?: Omit<AuditWorkbookProps, 'workspaceResourceId' | 'firedAlerts' | 'dependsOn'>;
+  /** Compliance profiles and suppressions; the stack adds production and where the settings live. */
+  readonly compliance: Pick<EntraComplianceProps, 'profiles' | 'suppressions' | 'nist80053'>;
   readonly backend: BackendConfig;
 }
 
@@ -516,6 +519,13 @@ function planEnvironment(
     prefixed('canary', entraCanaryAppProblems(canary));
   }
 
+  const compliance: StackPlan['compliance'] = {
+    profiles: env.compliance?.profiles ?? [],
+    suppressions: env.compliance?.suppressions ?? [],
+    ...(env.compliance?.nist80053 ? { nist80053: env.compliance.nist80053 } : {}),
+  };
+  prefixed('compliance', entraComplianceProblems(compliance));
+
   const backend: BackendConfig = env.backend ?? { type: 'local' };
   if (production && env.backend === undefined) {
     add(
@@ -551,6 +561,7 @@ function planEnvironment(
     alerts,
     canary,
     workbook,
+    compliance,
     backend,
   };
   return { plan, problems, invalidDerivedNames };

@@ -12,6 +12,8 @@ import { EntraReaderApp } from '../constructs/entra-reader-app';
 import { EventHubDestination } from '../constructs/event-hub-destination';
 import { LogAnalyticsDestination } from '../constructs/log-analytics-destination';
 import { StorageArchiveDestination } from '../constructs/storage-archive-destination';
+import { EntraCompliance } from '../constructs/compliance/entra-compliance';
+import { joinPath } from '../constructs/internal/validation';
 import { StackPlan } from './config';
 import { defaultStateKey } from './config-limits';
 import { defaultStateFile } from './state-paths';
@@ -30,9 +32,14 @@ export class EntraAuditStack extends TerraformStack {
   readonly alerts?: EntraAlertRules;
   readonly canary?: EntraCanaryApp;
   readonly workbook?: AuditWorkbook;
+  /** The compliance checks (an Aspect): the profiles' rules, run at synth; also read by the coverage report. */
+  readonly compliance: EntraCompliance;
+  /** The plan the stack was built from. */
+  readonly plan: StackPlan;
 
-  constructor(scope: Construct, plan: StackPlan) {
+  constructor(scope: Construct, plan: StackPlan, options: { readonly enforceCompliance?: boolean } = {}) {
     super(scope, plan.id);
+    this.plan = plan;
 
     new AzurermProvider(this, 'azurerm', {
       subscriptionId: plan.subscriptionId,
@@ -130,6 +137,13 @@ export class EntraAuditStack extends TerraformStack {
     if (this.readerApp?.password || this.logAnalytics?.activationWait) new TimeProvider(this, 'time', {});
 
     this.outputs(plan);
+
+    this.compliance = new EntraCompliance({
+      ...plan.compliance,
+      production: plan.production,
+      settingPrefix: joinPath(`${joinPath('tenants', plan.tenantKey)}.environments`, plan.environmentKey),
+      enforce: options.enforceCompliance ?? true,
+    }).addTo(this);
   }
 
   private outputs(plan: StackPlan): void {

@@ -3,16 +3,19 @@
  * (`stacks/environments.yaml`, or the file named by ENTRA_AUDIT_CONFIG).
  *
  * The whole file is validated before anything is synthesized: on any problem this prints every
- * problem, exits 1, and leaves no `cdk.tf.json` behind. Synth writes only its own files in its own
- * output folder and keeps Terraform's working files there (see `synth-output.ts`); local state lives in
- * the project folder (see `state-paths.ts`).
+ * problem, exits 1, and leaves no `cdk.tf.json` behind; so do violations of the compliance profiles
+ * the environments select. Synth writes only its own files in its own output folder (the stacks, the
+ * manifest, and each stack's coverage report in `reports/`) and keeps Terraform's working files there
+ * (see `synth-output.ts`); local state lives in the project folder (see `state-paths.ts`).
  */
 import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { App } from 'cdktf';
+import { ComplianceError } from '../constructs/compliance/entra-compliance';
 import { ConfigError, CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH, loadConfig } from './config';
 import { configWarnings } from './config-warnings';
 import { EntraAuditStack } from './entra-audit-stack';
+import { complianceReports, writeReports } from './report/files';
 import { legacyStateProblems, withStatePath } from './state-paths';
 import { acquireLock, checkOwnership, claim, publish, removeStaleStaging, resolveOutdir, stagingDir, SynthOutputError, withdrawStacks } from './synth-output';
 
@@ -65,10 +68,14 @@ async function main(): Promise<number> {
       new EntraAuditStack(app, withStatePath(plan, outdir, projectDir));
       await checkpoint(state);
     }
+    // Every stack's compliance violations in one error, before anything is written; then the reports.
+    const reports = complianceReports(app);
     app.synth();
+    writeReports(staging, reports);
     await checkpoint(state);
     const result = publish(staging, outdir);
     process.stdout.write(`Synthesized ${result.stacks.length} stack(s) from ${file} into ${shown}/stacks: ${result.stacks.join(', ')}\n`);
+    process.stdout.write(`Coverage reports: ${shown}/reports/index.md\n`);
     for (const warning of configWarnings(plans)) process.stderr.write(`Warning: ${warning}\n`);
     for (const name of result.orphaned) {
       process.stderr.write(
@@ -83,7 +90,7 @@ async function main(): Promise<number> {
       process.stderr.write(`Synth ${e.message}. Nothing was synthesized.\n`);
       return 128 + SIGNALS[e.signal];
     }
-    if (e instanceof ConfigError || e instanceof SynthOutputError) {
+    if (e instanceof ConfigError || e instanceof SynthOutputError || e instanceof ComplianceError) {
       process.stderr.write(`${e.message}\nNothing was synthesized.\n`);
       return 1;
     }

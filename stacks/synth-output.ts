@@ -5,8 +5,8 @@
  * modules, the backend's cached settings), `.terraform.lock.hcl`, plan files, and, with an older
  * configuration of this project, local state. Synth therefore never replaces the folder or a stack's
  * folder: it writes its files into a private staging folder, then moves exactly those files into
- * place. A failed synth removes every `cdk.tf.json` and the manifest (so no stale stack can be
- * deployed) and nothing else.
+ * place. A failed synth removes every `cdk.tf.json`, the manifest and the coverage reports (so no stale
+ * stack can be deployed or reported on) and nothing else.
  *
  * Ownership: synth writes only into a folder that is new, empty, or recognisably its own (a cdktf
  * `manifest.json` or this tool's marker file). It refuses the project folder, any folder that
@@ -27,6 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isReportFile, REPORTS_DIR } from './report/marker';
 
 /** Written into every output folder this tool synthesizes into; its presence marks the folder as ours. */
 export const MARKER_FILE = '.entra-audit-synth.json';
@@ -235,6 +236,8 @@ export function stackFolders(outdir: string): string[] {
 export interface PublishResult {
   /** Stack ids written. */
   readonly stacks: string[];
+  /** Report files written into `reports/`. */
+  readonly reports: string[];
   /** Stack folders kept although their stack is no longer configured (their `cdk.tf.json` was removed). */
   readonly orphaned: string[];
 }
@@ -246,6 +249,7 @@ export interface PublishResult {
  */
 export function publish(staging: string, outdir: string): PublishResult {
   const stacks = manifestStacks(staging);
+  const reports = checkReportTargets(staging, outdir);
   mkdirSync(join(outdir, 'stacks'), { recursive: true });
   for (const stack of Object.values(stacks)) {
     const from = join(staging, stack.workingDirectory);
@@ -255,8 +259,9 @@ export function publish(staging: string, outdir: string): PublishResult {
   }
   const orphaned = stackFolders(outdir).filter((name) => !Object.values(stacks).some((s) => s.workingDirectory === `stacks/${name}`));
   for (const name of orphaned) rmSync(join(outdir, 'stacks', name, STACK_FILE), { force: true });
+  publishReports(staging, outdir, reports);
   renameSync(join(staging, MANIFEST_FILE), join(outdir, MANIFEST_FILE));
-  return { stacks: Object.keys(stacks), orphaned };
+  return { stacks: Object.keys(stacks), reports, orphaned };
 }
 
 /** Renames a file over its target; a folder is merged entry by entry, so nothing else in the target is lost. */
@@ -275,11 +280,53 @@ function moveInto(from: string, to: string): void {
   renameSync(from, to);
 }
 
-/** After a failed synth: no stack may be deployable from the output, and nothing else is touched. */
+/** After a failed synth: no stack may be deployable from the output, nor a report describe it; nothing else is touched. */
 export function withdrawStacks(outdir: string): void {
   if (!existsSync(outdir)) return;
   for (const name of stackFolders(outdir)) rmSync(join(outdir, 'stacks', name, STACK_FILE), { force: true });
   rmSync(join(outdir, MANIFEST_FILE), { force: true });
+  withdrawReports(outdir);
+}
+
+// ---- Coverage reports (`reports/`): synth writes and removes only files that begin like its reports ----
+
+/**
+ * The report files staged, after checking that each can be put in place: `reports/` must be a folder,
+ * and a file already where a report goes must be one of synth's reports (never a user's `index.md`).
+ */
+function checkReportTargets(staging: string, outdir: string): string[] {
+  const from = join(staging, REPORTS_DIR);
+  const names = existsSync(from) ? readdirSync(from).sort() : [];
+  const to = join(outdir, REPORTS_DIR);
+  if (!existsSync(to)) return names;
+  if (!lstatSync(to).isDirectory()) throw new SynthOutputError(`${to} is not a folder; synth writes the coverage reports there. Move the file away and synthesize again`);
+  for (const name of names) {
+    const target = join(to, name);
+    if (existsSync(target) && !isReportFile(target)) {
+      throw new SynthOutputError(`${target} was not written by synth, and synth writes a coverage report there; move it away and synthesize again`);
+    }
+  }
+  return names;
+}
+
+/** Moves the staged reports into `reports/`, and removes the reports of stacks no longer configured. */
+function publishReports(staging: string, outdir: string, names: readonly string[]): void {
+  const to = join(outdir, REPORTS_DIR);
+  if (names.length > 0) mkdirSync(to, { recursive: true });
+  for (const name of names) renameSync(join(staging, REPORTS_DIR, name), join(to, name));
+  if (!existsSync(to)) return;
+  for (const name of readdirSync(to)) {
+    if (!names.includes(name) && isReportFile(join(to, name))) rmSync(join(to, name), { force: true });
+  }
+}
+
+/** Removes synth's reports from `reports/` (after a failed synth); other files there stay. */
+export function withdrawReports(outdir: string): void {
+  const dir = join(outdir, REPORTS_DIR);
+  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) return;
+  for (const name of readdirSync(dir)) {
+    if (isReportFile(join(dir, name))) rmSync(join(dir, name), { force: true });
+  }
 }
 
 /** Creates the folder if needed and marks it as synth output. */

@@ -23,11 +23,14 @@ test('the example configuration synthesizes every stack as plain Terraform JSON'
   expect(run.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^Warning: tenant 00000000-0000-4000-8000-00000000c001: Entra diagnostic settings are tenant-wide/)]);
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('Synthesized 3 stack(s) from stacks/environments.yaml');
+  expect(run.stdout).toMatch(/\nCoverage reports: \S*example\/reports\/index\.md\n$/);
   expect(stackFiles(outdir).sort()).toEqual(['contoso-dev', 'contoso-prod', 'fabrikam-prod']);
   const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'contoso-prod', 'cdk.tf.json'), 'utf8'));
   expect(json.terraform.required_providers.azurerm.version).toBe('4.55.0');
   expect(json.terraform.required_providers.azuread.version).toBe('3.7.0');
   expect(existsSync(`${outdir}.staging-${run.pid}`)).toBe(false);
+  // The coverage report of every stack, and their index, next to the stacks.
+  expect(readdirSync(join(outdir, 'reports')).sort()).toEqual(['contoso-dev.json', 'contoso-dev.md', 'contoso-prod.json', 'contoso-prod.md', 'fabrikam-prod.json', 'fabrikam-prod.md', 'index.md']);
 });
 
 test.each([
@@ -49,6 +52,7 @@ test.each([
   expect(run.stderr).toContain(message);
   expect(run.stderr).toContain('Nothing was synthesized.');
   expect(stackFiles(outdir)).toEqual([]);
+  expect(readdirSync(join(outdir, 'reports'))).toEqual([]);
 });
 
 test('a missing configuration file is reported', () => {

@@ -222,7 +222,8 @@ describe('synth owns only its folder', () => {
     expect(await Promise.all([start(), start()])).toEqual([0, 0]);
     const stacks = join(dir, 'cdktf.out', 'stacks');
     expect(readdirSync(stacks).filter((s) => existsSync(join(stacks, s, 'cdk.tf.json'))).sort()).toEqual(['contoso-dev', 'contoso-test']);
-    expect(readdirSync(join(dir, 'cdktf.out')).sort()).toEqual(['.entra-audit-synth.json', 'manifest.json', 'stacks']);
+    expect(readdirSync(join(dir, 'cdktf.out')).sort()).toEqual(['.entra-audit-synth.json', 'manifest.json', 'reports', 'stacks']);
+    expect(readdirSync(join(dir, 'cdktf.out', 'reports')).sort()).toEqual(['contoso-dev.json', 'contoso-dev.md', 'contoso-test.json', 'contoso-test.md', 'index.md']);
   }, 60_000);
 
   test('an interrupted synth cleans up its staging folder and lock', async () => {
