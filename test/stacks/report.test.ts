@@ -80,7 +80,7 @@ describe('coverage reports of the example configuration (stacks/environments.yam
       tables: ['AuditLogs'],
     });
     expect(report.detectionsNotDeployed).toEqual(['password-spray-adfs', 'entra-diagnostic-settings-changed']);
-    expect(report.tactics.covered.map((t) => t.id)).toEqual(['TA0001', 'TA0003', 'TA0004', 'TA0005', 'TA0006', 'TA0007']);
+    expect(report.tactics.covered.map((t) => t.id)).toEqual(['TA0042', 'TA0001', 'TA0003', 'TA0004', 'TA0005', 'TA0006', 'TA0007', 'TA0040']);
     expect(report.readerApp).toEqual({ graphPermissions: ['AuditLog.Read.All', 'Directory.Read.All'], credential: { type: 'secret', lifetimeInDays: 180, intervalInDays: 90, maxLifetimeInDays: 365, keyVault: false } });
     expect(report.compliance).toMatchObject({ profiles: ['baseline', 'pci-dss-4', 'nist-800-53', 'cis'], status: 'pass', otherProfiles: [] });
     expect(report.compliance.rules.find((r) => r.id === 'EAL6')).toMatchObject({ profiles: ['pci-dss-4', 'nist-800-53'], threshold: { value: 730, unit: 'days', meaning: 'minimum retention' }, status: 'pass' });
