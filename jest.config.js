@@ -4,5 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // Compiles dist/ once: the tests that run the app or a script as a child process run it from there.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60000,
 };

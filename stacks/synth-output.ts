@@ -242,10 +242,14 @@ export interface PublishResult {
 /**
  * Moves what synth wrote in `staging` into `outdir`, file by file, leaving every other file in each
  * stack folder (Terraform's working files) as it is. Folders of stacks no longer in the configuration
- * lose their `cdk.tf.json` and are reported; their working files stay.
+ * (`configured`: every stack id of the configuration, synthesized in this run or not) lose their
+ * `cdk.tf.json` and are reported; their working files stay. A sharded synth (ENTRA_AUDIT_STACKS)
+ * therefore leaves the output of the configured stacks it did not build as it was. The manifest lists
+ * the stacks of this run.
  */
-export function publish(staging: string, outdir: string): PublishResult {
+export function publish(staging: string, outdir: string, configured: readonly string[]): PublishResult {
   const stacks = manifestStacks(staging);
+  const written = Object.keys(stacks);
   mkdirSync(join(outdir, 'stacks'), { recursive: true });
   for (const stack of Object.values(stacks)) {
     const from = join(staging, stack.workingDirectory);
@@ -253,10 +257,12 @@ export function publish(staging: string, outdir: string): PublishResult {
     mkdirSync(to, { recursive: true });
     for (const name of readdirSync(from)) moveInto(join(from, name), join(to, name));
   }
-  const orphaned = stackFolders(outdir).filter((name) => !Object.values(stacks).some((s) => s.workingDirectory === `stacks/${name}`));
+  const kept = new Set(configured.map((id) => `stacks/${id}`));
+  for (const stack of Object.values(stacks)) kept.add(stack.workingDirectory);
+  const orphaned = stackFolders(outdir).filter((name) => !kept.has(`stacks/${name}`));
   for (const name of orphaned) rmSync(join(outdir, 'stacks', name, STACK_FILE), { force: true });
   renameSync(join(staging, MANIFEST_FILE), join(outdir, MANIFEST_FILE));
-  return { stacks: Object.keys(stacks), orphaned };
+  return { stacks: written, orphaned };
 }
 
 /** Renames a file over its target; a folder is merged entry by entry, so nothing else in the target is lost. */

@@ -1,12 +1,12 @@
 /**
- * `kql:check` end to end, as a child process (`node --import tsx scripts/kql-check.ts`), on files
+ * `kql:check` end to end, as a child process (`npm run kql:check`, compiled), on files
  * the project has never seen: exit 0 when clean, 1 on any error, 2 on usage errors.
  */
 import { execFileSync, spawn } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { REPO_ROOT as ROOT } from '../support/run-script';
+import { nodeArgs, REPO_ROOT as ROOT } from '../support/run-script';
 
 interface Run {
   readonly status: number | null;
@@ -16,7 +16,7 @@ interface Run {
 
 function kqlCheck(...args: string[]): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kql-check.ts', ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, nodeArgs('scripts/kql-check.ts', args), { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));

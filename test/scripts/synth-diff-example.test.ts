@@ -3,13 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runScript } from '../support/run-script';
+import { nodeArgs, REPO_ROOT, runScript } from '../support/run-script';
 
 const work = mkdtempSync(join(tmpdir(), 'entra-synth-diff-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function synth(config: string, outdir: string): void {
-  const run = spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', 'tsx', 'stacks/main.ts'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ENTRA_AUDIT_CONFIG: config, CDKTF_OUTDIR: outdir } });
+  const run = spawnSync(process.execPath, nodeArgs('stacks/main.ts'), { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ENTRA_AUDIT_CONFIG: config, CDKTF_OUTDIR: outdir } });
   if (run.status !== 0) throw new Error(run.stderr);
 }
 
