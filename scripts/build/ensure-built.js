@@ -5,10 +5,12 @@
  *
  * Brings dist/ up to date with the sources (see build.js): when nothing changed this costs a few
  * milliseconds and never loads TypeScript; after an edit it compiles the changed files and says so on
- * stderr. On a syntax error it prints each one and exits 1 before anything runs.
+ * stderr. On a syntax error it prints each one and exits 1 before anything runs. It also turns on
+ * Node's compile cache (see compile-cache.js).
  */
 'use strict';
 
+require('./compile-cache');
 const { build, summary, BuildError } = require('./build');
 
 try {
