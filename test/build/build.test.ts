@@ -46,7 +46,7 @@ function project(name: string): string {
   write(join(root, 'lib', 'shape.d.ts'), 'export interface Shape { readonly side: number }\n');
   write(join(root, 'lib', 'data', 'q.kql'), 'AuditLogs | take 1');
   write(join(root, 'lib', 'data', 'schema.json'), '{"name":"AuditLogs"}');
-  for (const file of ['build.js', 'ensure-built.js']) {
+  for (const file of ['build.js', 'ensure-built.js', 'compile-cache.js']) {
     mkdirSync(join(root, 'scripts', 'build'), { recursive: true });
     copyFileSync(join(REPO_ROOT, 'scripts', 'build', file), join(root, 'scripts', 'build', file));
   }

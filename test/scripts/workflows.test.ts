@@ -120,7 +120,7 @@ describe.each(files)('%s', (file) => {
 
   it('the stacks:list script the matrix relies on prints every stack of the example configuration', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts['stacks:list']).toContain('scripts/list-stacks.ts');
+    expect(pkg.scripts['stacks:list']).toContain('dist/scripts/list-stacks.js');
     const run = runScript('scripts/list-stacks.ts', []);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(['contoso-dev', 'contoso-prod', 'fabrikam-prod']);
