@@ -144,44 +144,51 @@ function main(argv: readonly string[]): number {
     const floorApp = join(ROOT, 'dist', 'scripts', 'lib', 'bench', 'floor-app.js');
 
     const sizes: SizeResult[] = [];
+    let failure: string | undefined;
     for (const size of options.sizes) {
       log(`bench: ${size} stacks…`);
-      const config = join(work, `estate-${size}.yaml`);
-      writeFileSync(config, estateYaml(example, size));
-      const ids = estateStackIds(example, size);
-      const appOut = join(work, `app-${size}`);
-      const appEnv = { ...baseEnv, ENTRA_AUDIT_CONFIG: config, CDKTF_OUTDIR: appOut };
-      const inputs = [false, ...(options.barrelSizes.includes(size) ? [true] : [])].map((barrel) => {
-        const input: FloorInput = { outdir: join(work, `${barrel ? 'barrel' : 'floor'}-${size}`), barrel, shapes, stacks: ids.map((id, i) => ({ id, shape: templateIndex(example, size, i) })) };
-        const file = join(work, `${barrel ? 'barrel' : 'floor'}-${size}.json`);
-        writeFileSync(file, JSON.stringify(input));
-        return { barrel, file, outdir: input.outdir };
-      });
-      const runApp = () => timed(app.argv, ROOT, appEnv, options.timeoutMs, `app (${size} stacks)`);
-      // The same Node flags and compile cache as the app command.
-      const floorArgv = (file: string) => [process.execPath, '--disable-warning=DEP0044', '-r', join(ROOT, 'scripts', 'build', 'compile-cache.js'), floorApp, file];
-      const runFloor = (file: string, barrel: boolean) => timed(floorArgv(file), work, baseEnv, options.timeoutMs, `${barrel ? 'barrel' : 'floor'} (${size} stacks)`);
-      // Warm-up, then check that the floor declares what the app does.
-      runApp();
-      for (const i of inputs) runFloor(i.file, i.barrel);
-      let resources = 0;
-      ids.forEach((id, n) => {
-        const counts = elementCounts(readStack(appOut, id));
-        const expected = elementCounts(templates[templateIndex(example, size, n)]);
-        resources += sum(counts);
-        for (const i of inputs) {
-          const floor = elementCounts(readStack(i.outdir, id));
-          if (JSON.stringify(floor) !== JSON.stringify(counts) || JSON.stringify(counts) !== JSON.stringify(expected)) {
-            throw new Error(`stack ${id}: the ${i.barrel ? 'barrel baseline' : 'floor'} declares ${JSON.stringify(floor)}, the app ${JSON.stringify(counts)}; they must match`);
+      try {
+        const config = join(work, `estate-${size}.yaml`);
+        writeFileSync(config, estateYaml(example, size));
+        const ids = estateStackIds(example, size);
+        const appOut = join(work, `app-${size}`);
+        const appEnv = { ...baseEnv, ENTRA_AUDIT_CONFIG: config, CDKTF_OUTDIR: appOut };
+        const inputs = [false, ...(options.barrelSizes.includes(size) ? [true] : [])].map((barrel) => {
+          const input: FloorInput = { outdir: join(work, `${barrel ? 'barrel' : 'floor'}-${size}`), barrel, shapes, stacks: ids.map((id, i) => ({ id, shape: templateIndex(example, size, i) })) };
+          const file = join(work, `${barrel ? 'barrel' : 'floor'}-${size}.json`);
+          writeFileSync(file, JSON.stringify(input));
+          return { barrel, file, outdir: input.outdir };
+        });
+        const runApp = () => timed(app.argv, ROOT, appEnv, options.timeoutMs, `app (${size} stacks)`);
+        // The same Node flags and compile cache as the app command.
+        const floorArgv = (file: string) => [process.execPath, '--disable-warning=DEP0044', '-r', join(ROOT, 'scripts', 'build', 'compile-cache.js'), floorApp, file];
+        const runFloor = (file: string, barrel: boolean) => timed(floorArgv(file), work, baseEnv, options.timeoutMs, `${barrel ? 'barrel' : 'floor'} (${size} stacks)`);
+        // Warm-up, then check that the floor declares what the app does.
+        runApp();
+        for (const i of inputs) runFloor(i.file, i.barrel);
+        let resources = 0;
+        ids.forEach((id, n) => {
+          const counts = elementCounts(readStack(appOut, id));
+          const expected = elementCounts(templates[templateIndex(example, size, n)]);
+          resources += sum(counts);
+          for (const i of inputs) {
+            const floor = elementCounts(readStack(i.outdir, id));
+            if (JSON.stringify(floor) !== JSON.stringify(counts) || JSON.stringify(counts) !== JSON.stringify(expected)) {
+              throw new Error(`stack ${id}: the ${i.barrel ? 'barrel baseline' : 'floor'} declares ${JSON.stringify(floor)}, the app ${JSON.stringify(counts)}; they must match`);
+            }
           }
+        });
+        const samples = { app: [] as Sample[], floor: [] as Sample[], barrel: [] as Sample[] };
+        for (let r = 0; r < options.runs; r++) {
+          samples.app.push(runApp());
+          for (const i of inputs) (i.barrel ? samples.barrel : samples.floor).push(runFloor(i.file, i.barrel));
         }
-      });
-      const samples = { app: [] as Sample[], floor: [] as Sample[], barrel: [] as Sample[] };
-      for (let r = 0; r < options.runs; r++) {
-        samples.app.push(runApp());
-        for (const i of inputs) (i.barrel ? samples.barrel : samples.floor).push(runFloor(i.file, i.barrel));
+        sizes.push({ stacks: size, resources, app: summarise(samples.app), floor: summarise(samples.floor), barrel: samples.barrel.length > 0 ? summarise(samples.barrel) : undefined });
+      } catch (e) {
+        // Report what was measured, then the failure.
+        failure = `${size} stacks: ${(e as Error).message}`;
+        break;
       }
-      sizes.push({ stacks: size, resources, app: summarise(samples.app), floor: summarise(samples.floor), barrel: samples.barrel.length > 0 ? summarise(samples.barrel) : undefined });
     }
 
     const extra: { name: string; wallMs: number; ok: boolean }[] = [];
@@ -208,8 +215,9 @@ function main(argv: readonly string[]): number {
       budgets: budgets(sizes, margins),
       extra,
     };
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : markdown(result));
-    return extra.every((e) => e.ok) ? 0 : 1;
+    process.stdout.write(options.json ? `${JSON.stringify({ ...result, failure }, null, 2)}\n` : markdown(result));
+    if (failure) process.stderr.write(`bench: stopped at ${failure}\n`);
+    return failure === undefined && extra.every((e) => e.ok) ? 0 : 1;
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     return 1;

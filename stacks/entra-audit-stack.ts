@@ -33,7 +33,7 @@ export class EntraAuditStack extends TerraformStack {
    * so that a reference to another stack's resource can add the output and remote state it needs
    * (cdktf 0.21.0, `lib/terraform-stack.js`). These stacks never reference one another, so that pass
    * only repeats work `synth` does anyway, about a third of synth time; the backend step is kept.
-   * `test/stacks/prepare-stack.test.ts` fails when cdktf's method changes and shows that the output is
+   * `test/stacks/synth-shortcuts.test.ts` fails when cdktf's method changes and shows that the output is
    * byte-identical either way. Were a cross-stack reference added, Terraform would reject the stack
    * (reference to an undeclared resource) rather than deploy something wrong.
    */

@@ -15,6 +15,7 @@ import { ConfigError, CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH, loadConfig } from './
 import { configWarnings } from './config-warnings';
 import { EntraAuditStack } from './entra-audit-stack';
 import { STACKS_ENV_VAR, selectStacks, StackSelectionError } from './stack-selection';
+import { TOKEN_TRACES_ENV_VAR, withoutTokenStackTraces } from './token-stack-traces';
 import { legacyStateProblems, withStatePath } from './state-paths';
 import { acquireLock, checkOwnership, claim, publish, removeStaleStaging, resolveOutdir, stagingDir, SynthOutputError, withdrawStacks } from './synth-output';
 
@@ -65,6 +66,7 @@ export async function synth(options: SynthOptions): Promise<number> {
   };
   for (const signal of Object.keys(SIGNALS) as SignalName[]) process.on(signal, onSignal);
   let lock: ReturnType<typeof acquireLock> | undefined;
+  let restoreTokenTraces: (() => void) | undefined;
   const staging = stagingDir(outdir);
   try {
     lock = acquireLock(outdir);
@@ -78,8 +80,9 @@ export async function synth(options: SynthOptions): Promise<number> {
     const stale = legacyStateProblems(built, outdir, projectDir);
     if (stale.length > 0) throw new ConfigError(file, stale);
     await checkpoint(state);
-    // stackTraces: false: annotations (warnings) carry no creation stack trace into the manifest;
-    // that trace is machine-specific and costs time per annotation.
+    // No stack trace per token (see token-stack-traces.ts), and none per annotation (stackTraces: false):
+    // the latter would also put machine-specific paths into the manifest.
+    if (env[TOKEN_TRACES_ENV_VAR] !== '1') restoreTokenTraces = withoutTokenStackTraces();
     const app = new App({ outdir: staging, stackTraces: false });
     for (const plan of built) {
       new EntraAuditStack(app, withStatePath(plan, outdir, projectDir));
@@ -111,6 +114,7 @@ export async function synth(options: SynthOptions): Promise<number> {
     options.stderr(`${(e as Error).stack ?? e}\nNothing was synthesized.\n`);
     return 1;
   } finally {
+    restoreTokenTraces?.();
     rmSync(staging, { recursive: true, force: true });
     lock?.release();
     for (const signal of Object.keys(SIGNALS) as SignalName[]) process.off(signal, onSignal);

@@ -36,6 +36,12 @@ describe('estates', () => {
     expect(estate.tenants.contoso0005.displayName).toBe('Contoso Ltd');
   });
 
+  test('a large estate has no YAML aliases, which the configuration loader limits', () => {
+    const text = estateYaml(EXAMPLE, 500);
+    expect(text).not.toMatch(/[&*]a\d+/);
+    expect(parseConfig(text)).toHaveLength(500);
+  });
+
   test.each([0, 1.5, 10_000])('refuses an estate of %s stacks', (n) => {
     expect(() => estateYaml(EXAMPLE, n)).toThrow(`an estate has 1 to 9999 stacks; got ${n}`);
   });

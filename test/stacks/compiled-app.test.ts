@@ -3,7 +3,7 @@
  * what the TypeScript sources write when run directly with tsx: every file of the output folder, byte
  * for byte, on the example (whose alert rules read the catalog's `.kql` files next to the compiled
  * code). That the compiled code finds the table schemas is shown by `kql:check` end to end
- * (test/scripts/kql-check.test.ts); `test/stacks/prepare-stack.test.ts` synthesizes every example.
+ * (test/scripts/kql-check.test.ts); `test/stacks/synth-shortcuts.test.ts` synthesizes every example.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

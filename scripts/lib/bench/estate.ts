@@ -47,10 +47,12 @@ export function estateYaml(exampleYaml: string, stacks: number): string {
     tenants[key] = {
       ...tenant,
       tenantId: `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`,
-      environments: { [t.environmentKey]: t.environment },
+      // A copy each: shared objects would be written as YAML aliases, which a real estate does not have
+      // (and the configuration loader limits).
+      environments: { [t.environmentKey]: structuredClone(t.environment) },
     };
   }
-  return stringify({ tenants }, { lineWidth: 0 });
+  return stringify({ tenants }, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** The stack ids of an estate, in configuration order (`<tenant>-<environment>`). */
