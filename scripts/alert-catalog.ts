@@ -1,8 +1,8 @@
 /**
  * Rewrites the detection catalog table of docs/alerts.md from the catalog.
  *
- *   node --import tsx scripts/alert-catalog.ts            # rewrite the table in the page
- *   node --import tsx scripts/alert-catalog.ts --check    # exit 1 if the table is out of date
+ *   npm run docs:alerts            # rewrite the table in the page
+ *   npm run docs:alerts -- --check # exit 1 if the table is out of date
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DETECTIONS } from '../constructs/entra-alert-rules/catalog';

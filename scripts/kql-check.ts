@@ -162,12 +162,21 @@ export function runKqlCheck(args: readonly string[], io: KqlCheckIo): number {
   return errors > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  process.exitCode = runKqlCheck(process.argv.slice(2), {
-    out: (line) => process.stdout.write(line.endsWith('\n') ? line : `${line}\n`),
-    err: (line) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`),
+/** The command's input and output: files read within the limits, lines written to the given streams. */
+export function commandIo(stdout: (text: string) => void, stderr: (text: string) => void): KqlCheckIo {
+  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  return {
+    out: (text) => stdout(line(text)),
+    err: (text) => stderr(line(text)),
     readFile: (path) => readInputFile(path, { maxBytes: KQL_FILE_MAX_BYTES, expected: 'a KQL query file' }),
     palette: palette(colourEnabled(process.stdout)),
     readSchema: (path) => readInputFile(path, { maxBytes: SCHEMA_FILE_MAX_BYTES, expected: 'a table schema JSON file' }),
-  });
+  };
+}
+
+if (require.main === module) {
+  process.exitCode = runKqlCheck(
+    process.argv.slice(2),
+    commandIo((text) => process.stdout.write(text), (text) => process.stderr.write(text)),
+  );
 }

@@ -28,12 +28,15 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constru
 /** The tags of YAML's core schema; any other tag (`!!binary`, `!!set`, `!foo`) is refused. */
 const CORE_TAGS = ['!!str', '!!int', '!!float', '!!bool', '!!null', '!!seq', '!!map'];
 
-/** Reads a configuration file: a regular file of at most `maxBytes` bytes of UTF-8 text. */
-export function readConfigFile(file: string, hint: string, maxBytes = MAX_CONFIG_BYTES): string {
+/**
+ * Reads a configuration file: a regular file of at most `maxBytes` bytes of UTF-8 text. Problems name
+ * `file`; `path` is where it is read from when that differs (a relative name read from another folder).
+ */
+export function readConfigFile(file: string, hint: string, maxBytes = MAX_CONFIG_BYTES, path = file): string {
   let fd: number;
   try {
     // Non-blocking, so that opening a FIFO returns at once and is refused below instead of waiting for a writer.
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     throw new ConfigError(file, [`cannot read the file: ${(e as Error).message}; ${hint}`]);
   }

@@ -4,6 +4,7 @@
  * path in the file, the value found and what is allowed; nothing is synthesized while any remains.
  */
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DESTINATION_KINDS, groupRouting, resolveRouting, entraDiagnosticSettingsProblems, DestinationKind, EntraDiagnosticSettingsProps } from '../constructs/entra-diagnostic-settings';
 import { entraReaderAppProblems, EntraReaderAppProps } from '../constructs/entra-reader-app';
@@ -22,7 +23,7 @@ import { findCategory, LOG_CATEGORIES, tableOfCategory } from '../constructs/int
 import { closest, GUID_PATTERN, GUID_TEXT, joinPath, oneOfText, Problem, renderProblem, show } from '../constructs/internal/validation';
 import { EnvironmentConfig, environmentSchema, fileSchema } from './config-schema';
 import { ConfigError, ConfigProblem, placed } from './config-error';
-import { parseConfigSource, readConfigFile } from './config-input';
+import { MAX_CONFIG_BYTES, parseConfigSource, readConfigFile } from './config-input';
 import { pathSegments } from './config-position';
 import { crossEnvironmentProblems, tagProblems, toolkitTags } from './config-limits';
 
@@ -72,9 +73,13 @@ export interface StackPlan {
   readonly backend: BackendConfig;
 }
 
-/** Reads, parses and validates a configuration file; throws {@link ConfigError} listing every problem. */
-export function loadConfig(file: string): StackPlan[] {
-  return parseConfig(readConfigFile(file, `set ${CONFIG_ENV_VAR} to a readable YAML file`), file);
+/**
+ * Reads, parses and validates a configuration file; throws {@link ConfigError} listing every problem.
+ * A relative `file` is read from `baseDir` (default: the working folder) and named as given.
+ */
+export function loadConfig(file: string, baseDir?: string): StackPlan[] {
+  const path = baseDir === undefined ? file : resolve(baseDir, file);
+  return parseConfig(readConfigFile(file, `set ${CONFIG_ENV_VAR} to a readable YAML file`, MAX_CONFIG_BYTES, path), file);
 }
 
 /**

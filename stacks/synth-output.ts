@@ -245,11 +245,15 @@ export interface PublishResult {
 /**
  * Moves what synth wrote in `staging` into `outdir`, file by file, leaving every other file in each
  * stack folder (Terraform's working files) as it is. Folders of stacks no longer in the configuration
- * lose their `cdk.tf.json` and are reported; their working files stay.
+ * (`configured`: every stack id of the configuration, synthesized in this run or not) lose their
+ * `cdk.tf.json` and are reported; their working files stay. A sharded synth (ENTRA_AUDIT_STACKS)
+ * therefore leaves the output of the configured stacks it did not build as it was. The manifest lists
+ * the stacks of this run.
  */
-export function publish(staging: string, outdir: string): PublishResult {
+export function publish(staging: string, outdir: string, configured: readonly string[]): PublishResult {
   const stacks = manifestStacks(staging);
   const reports = checkReportTargets(staging, outdir);
+  const written = Object.keys(stacks);
   mkdirSync(join(outdir, 'stacks'), { recursive: true });
   for (const stack of Object.values(stacks)) {
     const from = join(staging, stack.workingDirectory);
@@ -257,11 +261,13 @@ export function publish(staging: string, outdir: string): PublishResult {
     mkdirSync(to, { recursive: true });
     for (const name of readdirSync(from)) moveInto(join(from, name), join(to, name));
   }
-  const orphaned = stackFolders(outdir).filter((name) => !Object.values(stacks).some((s) => s.workingDirectory === `stacks/${name}`));
+  const kept = new Set(configured.map((id) => `stacks/${id}`));
+  for (const stack of Object.values(stacks)) kept.add(stack.workingDirectory);
+  const orphaned = stackFolders(outdir).filter((name) => !kept.has(`stacks/${name}`));
   for (const name of orphaned) rmSync(join(outdir, 'stacks', name, STACK_FILE), { force: true });
-  publishReports(staging, outdir, reports);
+  publishReports(staging, outdir, reports, configured);
   renameSync(join(staging, MANIFEST_FILE), join(outdir, MANIFEST_FILE));
-  return { stacks: Object.keys(stacks), reports, orphaned };
+  return { stacks: written, reports, orphaned };
 }
 
 /** Renames a file over its target; a folder is merged entry by entry, so nothing else in the target is lost. */
@@ -309,14 +315,18 @@ function checkReportTargets(staging: string, outdir: string): string[] {
   return names;
 }
 
-/** Moves the staged reports into `reports/`, and removes the reports of stacks no longer configured. */
-function publishReports(staging: string, outdir: string, names: readonly string[]): void {
+/**
+ * Moves the staged reports into `reports/`, and removes the reports of stacks no longer configured.
+ * The reports of configured stacks a sharded synth did not build stay as they were.
+ */
+function publishReports(staging: string, outdir: string, names: readonly string[], configured: readonly string[]): void {
   const to = join(outdir, REPORTS_DIR);
   if (names.length > 0) mkdirSync(to, { recursive: true });
   for (const name of names) renameSync(join(staging, REPORTS_DIR, name), join(to, name));
   if (!existsSync(to)) return;
+  const kept = new Set([...names, ...configured.flatMap((id) => [`${id}.md`, `${id}.json`])]);
   for (const name of readdirSync(to)) {
-    if (!names.includes(name) && isReportFile(join(to, name))) rmSync(join(to, name), { force: true });
+    if (!kept.has(name) && isReportFile(join(to, name))) rmSync(join(to, name), { force: true });
   }
 }
 

@@ -7,7 +7,7 @@ import { END_MARKER, PAGE_PATH, renderCatalogTable, START_MARKER, tableNeed, wit
 import { REPO_ROOT } from '../support/run-script';
 
 describe('the alert catalog table (docs/alerts.md)', () => {
-  test('the committed table is current (node --import tsx scripts/alert-catalog.ts)', () => {
+  test('the committed table is current (npm run docs:alerts)', () => {
     const page = readFileSync(join(REPO_ROOT, PAGE_PATH), 'utf8');
     expect(withCatalogTable(page, renderCatalogTable(DETECTIONS, LOG_CATEGORIES))).toBe(page);
   });
@@ -27,7 +27,7 @@ describe('the alert catalog table (docs/alerts.md)', () => {
   });
 
   test('fails with the fix when the markers are missing', () => {
-    expect(() => withCatalogTable('# Alerts\n', '| x |')).toThrow(`docs/alerts.md has no catalog section: put the lines ${START_MARKER} and ${END_MARKER} where the table goes, then run node --import tsx scripts/alert-catalog.ts`);
+    expect(() => withCatalogTable('# Alerts\n', '| x |')).toThrow(`docs/alerts.md has no catalog section: put the lines ${START_MARKER} and ${END_MARKER} where the table goes, then run npm run docs:alerts`);
     expect(withCatalogTable(`a\n${START_MARKER}\nold\n${END_MARKER}\nb`, 'new')).toBe(`a\n${START_MARKER}\nnew\n${END_MARKER}\nb`);
   });
 });

@@ -1,14 +1,17 @@
 /**
- * `kql:check` end to end, as a child process (`node --import tsx scripts/kql-check.ts`), on files
- * the project has never seen: exit 0 when clean, 1 on any error, 2 on usage errors.
+ * `kql:check` on files the project has never seen: exit 0 when clean, 1 on any error, 2 on usage
+ * errors. End to end as a child process (`npm run kql:check`, compiled) where the process matters
+ * (exit codes, output streams, a FIFO that must not block); the other cases run the same command
+ * function with the same input and output handling in this process, so the Kusto service is loaded
+ * once instead of once per case.
  */
 import { execFileSync, spawn } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { palette } from '../../scripts/lib/io/colour';
-import { runKqlCheck } from '../../scripts/kql-check';
-import { REPO_ROOT as ROOT } from '../support/run-script';
+import { commandIo, runKqlCheck } from '../../scripts/kql-check';
+import { nodeArgs, REPO_ROOT as ROOT } from '../support/run-script';
 
 interface Run {
   readonly status: number | null;
@@ -19,7 +22,7 @@ interface Run {
 function kqlCheck(...args: string[]): Promise<Run> {
   return new Promise((done, fail) => {
     const { FORCE_COLOR: _force, ...env } = process.env; // plain output whatever the CI sets
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kql-check.ts', ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, nodeArgs('scripts/kql-check.ts', args), { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
@@ -34,6 +37,14 @@ function kqlCheck(...args: string[]): Promise<Run> {
   });
 }
 
+/** The same command in this process. */
+function kqlCheckHere(...args: string[]): Run {
+  let stdout = '';
+  let stderr = '';
+  const status = runKqlCheck(args, commandIo((t) => (stdout += t), (t) => (stderr += t)));
+  return { status, stdout, stderr };
+}
+
 let dir: string;
 const file = (name: string, text: string | Buffer) => {
   const path = join(dir, name);
@@ -46,10 +57,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('exits 0 and prints nothing when every file is clean', async () => {
+test('exits 0 and prints nothing when every file is clean', () => {
   const good1 = file('good1.kql', '// failed sign-ins per user\nSigninLogs\n| where ResultType != "0"\n| summarize count() by UserPrincipalName\n');
   const good2 = file('good2.kql', 'union isfuzzy=true (datatable(TimeGenerated: datetime)[]), (AuditLogs | project TimeGenerated)\n| summarize max(TimeGenerated)\n');
-  const run = await kqlCheck(good1, good2, join(ROOT, 'constructs/entra-alert-rules/queries/mfa-fatigue.kql'));
+  const run = kqlCheckHere(good1, good2, join(ROOT, 'constructs/entra-alert-rules/queries/mfa-fatigue.kql'));
   expect(run).toEqual({ status: 0, stdout: '', stderr: '' });
 });
 
@@ -81,9 +92,9 @@ test('colours the location, the error and the code when the output goes to a ter
   expect(lines(false).out).toEqual([`${syntax}:2:8: Missing expression (KS006)`]);
 });
 
-test('exits 1 on an empty file', async () => {
+test('exits 1 on an empty file', () => {
   const empty = file('empty.kql', '// nothing here\n\n');
-  const run = await kqlCheck(empty);
+  const run = kqlCheckHere(empty);
   expect(run.status).toBe(1);
   expect(run.stdout).toBe(`${empty}:1:1: the file holds no query (KQLV002)\n`);
 });
@@ -102,8 +113,8 @@ test('exits 2 without files, on an unreadable file and on an unknown option', as
   expect(option.stderr).toMatch(/^kql-check: unknown option --strict/);
 });
 
-test('--help prints the usage and exits 0', async () => {
-  const run = await kqlCheck('--help');
+test('--help prints the usage and exits 0', () => {
+  const run = kqlCheckHere('--help');
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('Exit status: 0 all files clean, 1 an error in any file, 2 usage error');
   expect(run.stdout).toContain('Known tables: AADManagedIdentitySignInLogs,');
@@ -116,10 +127,10 @@ test('a FIFO given as input is refused at once (exit 2), not read forever', asyn
   expect(run).toEqual({ status: 2, stdout: '', stderr: `${fifo}: is a FIFO (named pipe); give a regular file; expected a KQL query file\n` });
 });
 
-test('a file over 256 KiB is refused (exit 2); UTF-16 too', async () => {
+test('a file over 256 KiB is refused (exit 2); UTF-16 too', () => {
   const big = file('big.kql', `SigninLogs | take 1\n${'// padding\n'.repeat(30_000)}`);
   const utf16 = file('utf16.kql', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('AuditLogs', 'utf16le')]));
-  const run = await kqlCheck(big, utf16);
+  const run = kqlCheckHere(big, utf16);
   expect(run.status).toBe(2);
   expect(run.stderr.split('\n')).toEqual([
     expect.stringMatching(new RegExp(`^${big.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is [0-9,]+ bytes, over the limit of 256 KiB for this input`)),
@@ -128,13 +139,13 @@ test('a file over 256 KiB is refused (exit 2); UTF-16 too', async () => {
   ]);
 });
 
-test('200 KB of junk, deep nesting, a management command and two queries: exit 1 with one line each, at once', async () => {
+test('200 KB of junk, deep nesting, a management command and two queries: exit 1 with one line each, at once', () => {
   const junk = file('junk.kql', 'x y | ( '.repeat(25_000));
   const deep = file('deep.kql', `print ${'('.repeat(20_000)}`);
   const drop = file('drop.kql', '// cleanup\n.drop table SigninLogs\n');
   const two = file('two.kql', 'SigninLogs | take 1;\nAuditLogs | take 1\n');
   const started = Date.now();
-  const run = await kqlCheck(junk, deep, drop, two);
+  const run = kqlCheckHere(junk, deep, drop, two);
   expect(Date.now() - started).toBeLessThan(20_000);
   expect(run.status).toBe(1);
   expect(run.stdout.trim().split('\n')).toEqual([
@@ -145,9 +156,9 @@ test('200 KB of junk, deep nesting, a management command and two queries: exit 1
   ]);
 });
 
-test('positions are right in a file with a UTF-8 BOM and lone CR line ends', async () => {
+test('positions are right in a file with a UTF-8 BOM and lone CR line ends', () => {
   const cr = file('cr.kql', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('SigninLogs\r| where Foo == 1\r')]));
-  const run = await kqlCheck(cr);
+  const run = kqlCheckHere(cr);
   expect(run.status).toBe(1);
   expect(run.stdout).toBe(`${cr}:2:9: The name 'Foo' does not refer to any known column, table, variable or function. (KS142)\n`);
 });

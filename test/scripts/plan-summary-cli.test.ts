@@ -1,5 +1,5 @@
 /**
- * plan-summary end to end as a child process (`node --import tsx scripts/plan-summary.ts`):
+ * plan-summary end to end as a child process (`npm run plan:summary`, compiled):
  * exit codes, --out, masking and the comment size limit.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MARKDOWN_REPORT_MARKER } from '../../stacks/report/marker';
-import { REPO_ROOT, TSX_IMPORT } from '../support/run-script';
+import { nodeArgs, REPO_ROOT } from '../support/run-script';
 
 const work = mkdtempSync(join(tmpdir(), 'entra-report-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -13,7 +13,7 @@ function report(args: readonly string[], config?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
   if (config === undefined) delete env.ENTRA_AUDIT_CONFIG;
   else env.ENTRA_AUDIT_CONFIG = config;
-  return spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'scripts', 'report.ts'), ...args], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, nodeArgs('scripts/report.ts', args), { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
 }
 
 const NOT_COMPLIANT = `tenants:

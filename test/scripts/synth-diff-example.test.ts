@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { CommandContext } from '../../scripts/lib/review/cli';
 import { main as synthDiff } from '../../scripts/synth-diff';
 import { markdownBlockAfter } from '../support/doc-block';
-import { REPO_ROOT, runScript } from '../support/run-script';
+import { nodeArgs, REPO_ROOT, runScript } from '../support/run-script';
 
 const SCRIPT = 'scripts/synth-diff.ts';
 const work = mkdtempSync(join(tmpdir(), 'entra-synth-diff-'));
@@ -40,7 +40,7 @@ function synth(name: string, config: string): { config: string; out: string } {
   const file = join(work, `${name}.yaml`);
   const out = join(work, name);
   writeFileSync(file, config);
-  const run = spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', 'tsx', 'stacks/main.ts'], {
+  const run = spawnSync(process.execPath, nodeArgs('stacks/main.ts'), {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, ENTRA_AUDIT_CONFIG: file, CDKTF_OUTDIR: out },

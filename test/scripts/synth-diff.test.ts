@@ -1,5 +1,5 @@
 /**
- * synth-diff end to end as a child process (`node --import tsx scripts/synth-diff.ts`) on two small
+ * synth-diff end to end as a child process (`npm run synth:diff`, compiled) on two small
  * hand-made cdktf.out trees: plain Terraform JSON in stacks/<stack>/cdk.tf.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

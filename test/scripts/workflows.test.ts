@@ -169,6 +169,19 @@ describe.each(files)('%s', (file) => {
     }
   });
 
+  it('has each stack job synthesize its own stack only (sharded synth), before any Terraform step', () => {
+    for (const [name, job] of runnerJobs(w).filter(([, j]) => j.strategy?.matrix?.stack !== undefined)) {
+      const steps = stepsOf(job);
+      const synth = steps.findIndex((s) => s.run === 'ENTRA_AUDIT_STACKS="$STACK" npm run synth');
+      const firstTerraform = steps.findIndex((s) => /^\s*terraform /m.test(s.run ?? ''));
+      expect({ name, synth: synth >= 0 }).toEqual({ name, synth: true });
+      expect(job.env?.STACK).toBe('${{ matrix.stack }}');
+      if (firstTerraform >= 0) expect(synth).toBeLessThan(firstTerraform);
+      // Not the whole synthesized output of the build job.
+      expect(uses(job, 'actions/download-artifact').filter((s) => s.with?.name === 'cdktf-out')).toEqual([]);
+    }
+  });
+
   it('loads only scripts that exist, and calls only functions they export', () => {
     for (const [, job] of runnerJobs(w)) {
       for (const step of stepsOf(job)) {
@@ -192,7 +205,7 @@ describe('project scripts called by the workflows', () => {
   const helps = new Map<string, string>();
   const helpOf = (name: string) => {
     if (!helps.has(name)) {
-      const entry = /(scripts\/[\w-]+\.ts)/.exec(pkg.scripts[name])![1];
+      const entry = `${/dist\/(scripts\/[\w-]+)\.js/.exec(pkg.scripts[name])![1]}.ts`;
       helps.set(name, runScript(entry, ['--help']).stdout);
     }
     return helps.get(name)!;

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { show } from '../../constructs/internal/validation';
+import { nodeArgs } from '../support/run-script';
 import { ConfigError, loadConfig, parseConfig } from '../../stacks/config';
 import { MAX_CONFIG_BYTES } from '../../stacks/config-input';
 
@@ -42,7 +43,7 @@ describe('reading the configuration file', () => {
     const made = spawnSync('mkfifo', [fifo]);
     if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
     const env = { ...process.env, ENTRA_AUDIT_CONFIG: fifo, CDKTF_OUTDIR: join(work, 'fifo-out'), CHECKPOINT_DISABLE: '1' };
-    const run = spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', 'tsx', 'stacks/main.ts'], { env, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, nodeArgs('stacks/main.ts'), { env, encoding: 'utf8', timeout: 60_000 });
     expect(run.signal).toBeNull(); // not killed by the timeout
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${fifo}: 1 problem(s) in the configuration:\n  - not a regular file but a FIFO (named pipe); set ENTRA_AUDIT_CONFIG to a readable YAML file`);

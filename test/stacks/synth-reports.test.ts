@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publish, SynthOutputError, withdrawStacks } from '../../stacks/synth-output';
 import { JSON_REPORT_PREFIX, MARKDOWN_REPORT_MARKER } from '../../stacks/report/marker';
-import { REPO_ROOT, TSX_IMPORT } from '../support/run-script';
+import { nodeArgs, REPO_ROOT } from '../support/run-script';
 import { errorOf } from '../support/synth';
 
 const work = mkdtempSync(join(tmpdir(), 'entra-synth-reports-'));
@@ -44,15 +44,22 @@ const list = (dir: string) => readdirSync(dir).sort();
 describe('publish and withdraw reports', () => {
   test('publish puts the reports in place, removes the reports of stacks no longer configured, and keeps other files', () => {
     const out = outdirWith('publish', { ...report('contoso-old'), 'notes.md': '# our notes on the audit\n', 'contoso-gone.md': '# a file of the user that only looks like a report name\n' });
-    const result = publish(staging('publish', ['contoso-dev']), out);
+    const result = publish(staging('publish', ['contoso-dev']), out, ['contoso-dev']);
     expect(result.reports).toEqual(['contoso-dev.json', 'contoso-dev.md', 'index.md']);
     expect(list(join(out, 'reports'))).toEqual(['contoso-dev.json', 'contoso-dev.md', 'contoso-gone.md', 'index.md', 'notes.md']);
     expect(readFileSync(join(out, 'reports', 'notes.md'), 'utf8')).toBe('# our notes on the audit\n');
   });
 
+  test('a sharded publish keeps the reports of the configured stacks it did not build', () => {
+    const out = outdirWith('sharded', { ...report('contoso-prod'), ...report('contoso-old') });
+    const result = publish(staging('sharded', ['contoso-dev']), out, ['contoso-dev', 'contoso-prod']);
+    expect(result.reports).toEqual(['contoso-dev.json', 'contoso-dev.md', 'index.md']);
+    expect(list(join(out, 'reports'))).toEqual(['contoso-dev.json', 'contoso-dev.md', 'contoso-prod.json', 'contoso-prod.md', 'index.md']);
+  });
+
   test('publish refuses to replace a file of the user where a report goes, before it moves anything', () => {
     const out = outdirWith('user-index', { 'index.md': '# the team index\n' });
-    expect(errorOf(() => publish(staging('user-index', ['contoso-dev']), out))).toBe(
+    expect(errorOf(() => publish(staging('user-index', ['contoso-dev']), out, ['contoso-dev']))).toBe(
       `${join(out, 'reports', 'index.md')} was not written by synth, and synth writes a coverage report there; move it away and synthesize again`,
     );
     expect(existsSync(join(out, 'stacks'))).toBe(false);
@@ -65,7 +72,7 @@ describe('publish and withdraw reports', () => {
     writeFileSync(join(out, 'reports'), 'a file');
     let error: unknown;
     try {
-      publish(staging('reports-file', ['contoso-dev']), out);
+      publish(staging('reports-file', ['contoso-dev']), out, ['contoso-dev']);
     } catch (e) {
       error = e;
     }
@@ -93,7 +100,7 @@ const DEV = `tenants:
 
 function synthIn(dir: string, config: string): SpawnSyncReturns<string> {
   writeFileSync(join(dir, 'environments.yaml'), config);
-  return spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'stacks', 'main.ts')], {
+  return spawnSync(process.execPath, nodeArgs('stacks/main.ts'), {
     cwd: dir,
     encoding: 'utf8',
     timeout: 120_000,

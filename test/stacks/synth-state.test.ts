@@ -1,13 +1,16 @@
 /**
  * Day-2 synth: the second and later synths keep Terraform's state and working files, a failed synth
- * removes only what synth wrote, and synth refuses folders that are not its own. Runs synth as a child
- * process in a throw-away project folder, the way `npm run synth` and `cdktf deploy` run it.
+ * removes only what synth wrote, and synth refuses folders that are not its own. Synth runs in a
+ * throw-away project folder: in this process (`stacks/synth.ts`, what `main.ts` runs, with that folder
+ * as the project folder), and as a child process, the way `npm run synth` and `cdktf deploy` run it,
+ * where the process is what is tested (the working folder, two synths at once, a signal).
  */
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT, TSX_IMPORT } from '../support/run-script';
+import { synth as runSynth } from '../../stacks/synth';
+import { nodeArgs } from '../support/run-script';
 
 const work = mkdtempSync(join(tmpdir(), 'entra-synth-state-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -30,19 +33,39 @@ const TWO = `${DEV}      test:
         alerts: { enabled: false }
 `;
 
-/** A project folder with a configuration file, and synth run in it. */
-function project(name: string, config = DEV): { dir: string; synth: (env?: NodeJS.ProcessEnv) => SpawnSyncReturns<string> } {
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * A project folder with a configuration file. `synth` runs synth in this process with the folder as
+ * the project folder; `synthProcess` runs the compiled app in a child process working in the folder.
+ */
+function project(name: string, config = DEV): { dir: string; synth: (env?: NodeJS.ProcessEnv) => Promise<Run>; synthProcess: (env?: NodeJS.ProcessEnv) => Run } {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'environments.yaml'), config);
-  const synth = (env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'stacks', 'main.ts')], {
+  const synth = async (env: NodeJS.ProcessEnv = {}): Promise<Run> => {
+    let stdout = '';
+    let stderr = '';
+    const status = await runSynth({
+      projectDir: dir,
+      env: { ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), ...env },
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+    });
+    return { status, stdout, stderr };
+  };
+  const synthProcess = (env: NodeJS.ProcessEnv = {}): Run =>
+    spawnSync(process.execPath, nodeArgs('stacks/main.ts'), {
       cwd: dir,
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '', ...env },
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '', ENTRA_AUDIT_STACKS: '', ...env },
     });
-  return { dir, synth };
+  return { dir, synth, synthProcess };
 }
 
 /** What Terraform and the user leave in a project after `cdktf deploy`. */
@@ -69,8 +92,9 @@ function expectIntact(files: Record<string, string>): void {
 
 describe('state and working files survive synth', () => {
   test('local state lives in the project folder, and cdk.tf.json points there from the stack folder', () => {
-    const { dir, synth } = project('path');
-    const run = synth();
+    // A child process: the project folder is the working folder of `npm run synth`.
+    const { dir, synthProcess } = project('path');
+    const run = synthProcess();
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'cdk.tf.json'), 'utf8'));
@@ -79,11 +103,11 @@ describe('state and working files survive synth', () => {
     expect(resolve(dir, 'cdktf.out', 'stacks', 'contoso-dev', json.terraform.backend.local.path)).toBe(join(dir, 'terraform.contoso-dev.tfstate'));
   });
 
-  test('a second synth keeps state, .terraform/, the lock file and plan files', () => {
+  test('a second synth keeps state, .terraform/, the lock file and plan files', async () => {
     const { dir, synth } = project('second');
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     const files = workingFiles(dir, 'contoso-dev');
-    const again = synth();
+    const again = await synth();
     expect(again.status).toBe(0);
     expectIntact(files);
     expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'cdk.tf.json'))).toBe(true);
@@ -91,12 +115,12 @@ describe('state and working files survive synth', () => {
     expect(readdirSync(dir).filter((n) => n.includes('staging'))).toEqual([]);
   });
 
-  test('a failed synth removes every cdk.tf.json and the manifest, and nothing else', () => {
+  test('a failed synth removes every cdk.tf.json and the manifest, and nothing else', async () => {
     const { dir, synth } = project('failed');
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     const files = workingFiles(dir, 'contoso-dev');
     writeFileSync(join(dir, 'environments.yaml'), DEV.replace('westeurope', 'West Europe'));
-    const run = synth();
+    const run = await synth();
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Nothing was synthesized.');
     expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'cdk.tf.json'))).toBe(false);
@@ -104,16 +128,16 @@ describe('state and working files survive synth', () => {
     expectIntact(files);
     // And the next good synth carries on from there.
     writeFileSync(join(dir, 'environments.yaml'), DEV);
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     expectIntact(files);
   });
 
-  test('a stack removed from the configuration keeps its working files and is reported', () => {
+  test('a stack removed from the configuration keeps its working files and is reported', async () => {
     const { dir, synth } = project('removed', TWO);
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     const files = workingFiles(dir, 'contoso-test');
     writeFileSync(join(dir, 'environments.yaml'), DEV);
-    const run = synth();
+    const run = await synth();
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('cdktf.out/stacks/contoso-test belongs to no configured stack any more');
     expect(run.stderr).toContain('cdktf destroy contoso-test');
@@ -123,32 +147,81 @@ describe('state and working files survive synth', () => {
     expect(Object.keys(manifest.stacks)).toEqual(['contoso-dev']);
   });
 
-  test('state left inside the stack folder by earlier versions stops synth with the move to make', () => {
+  test('state left inside the stack folder by earlier versions stops synth with the move to make', async () => {
     const { dir, synth } = project('legacy');
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     const legacy = join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'terraform.contoso-dev.tfstate');
     writeFileSync(legacy, '{"version":4,"serial":3}');
-    const run = synth();
+    const run = await synth();
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('contoso-dev: its local state is in cdktf.out/stacks/contoso-dev/terraform.contoso-dev.tfstate, where earlier versions kept it');
     expect(run.stderr).toContain('mv cdktf.out/stacks/contoso-dev/terraform.contoso-dev.tfstate terraform.contoso-dev.tfstate');
     expect(readFileSync(legacy, 'utf8')).toBe('{"version":4,"serial":3}');
     // In both places: the user picks one.
     writeFileSync(join(dir, 'terraform.contoso-dev.tfstate'), '{"version":4,"serial":9}');
-    expect(synth().stderr).toContain('contoso-dev: local state exists in two places');
+    expect((await synth()).stderr).toContain('contoso-dev: local state exists in two places');
   });
 
-  test('a staging folder left by a killed synth is removed by the next one', () => {
+  test('a staging folder left by a killed synth is removed by the next one', async () => {
     const { dir, synth } = project('stale');
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     const stale = join(dir, 'cdktf.out', '.staging-999999999');
     mkdirSync(join(stale, 'stacks'), { recursive: true });
     const oldLayout = join(dir, 'cdktf.out.staging-999999999');
     mkdirSync(oldLayout);
     writeFileSync(join(oldLayout, 'manifest.json'), '{"version":"0.21.0","stacks":{}}');
-    expect(synth().status).toBe(0);
+    expect((await synth()).status).toBe(0);
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(oldLayout)).toBe(false);
+  });
+});
+
+describe('sharded synth (ENTRA_AUDIT_STACKS)', () => {
+  test('writes the selected stacks and leaves the other configured stacks\' output as it was', async () => {
+    const { dir, synth } = project('sharded', TWO);
+    expect((await synth()).status).toBe(0);
+    const files = workingFiles(dir, 'contoso-test');
+    const other = join(dir, 'cdktf.out', 'stacks', 'contoso-test', 'cdk.tf.json');
+    const before = readFileSync(other, 'utf8');
+    const run = await synth({ ENTRA_AUDIT_STACKS: 'contoso-d*' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`Synthesized 1 of 2 stack(s) (ENTRA_AUDIT_STACKS=contoso-d*) from ${join(dir, 'environments.yaml')} into cdktf.out/stacks: contoso-dev\nCoverage reports: cdktf.out/reports/index.md\n`);
+    // Not selected is not orphaned: its cdk.tf.json stays. The one warning is the configuration's own.
+    expect(run.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^Warning: tenant 00000000-0000-4000-8000-00000000c001: Entra diagnostic settings are tenant-wide/)]);
+    expect(readFileSync(other, 'utf8')).toBe(before);
+    expectIntact(files);
+    const manifest = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(['contoso-dev']);
+  });
+
+  test('a stack no longer configured is still reported when another one is selected', async () => {
+    const { dir, synth } = project('sharded-orphan', TWO);
+    expect((await synth()).status).toBe(0);
+    writeFileSync(join(dir, 'environments.yaml'), DEV);
+    const run = await synth({ ENTRA_AUDIT_STACKS: 'contoso-dev' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('cdktf.out/stacks/contoso-test belongs to no configured stack any more');
+    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-test', 'cdk.tf.json'))).toBe(false);
+  });
+
+  test('an unknown stack fails, listing the configured ones, and nothing is synthesized', async () => {
+    const { dir, synth } = project('sharded-unknown', TWO);
+    expect((await synth()).status).toBe(0);
+    const run = await synth({ ENTRA_AUDIT_STACKS: 'contoso-tst' });
+    expect(run).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'ENTRA_AUDIT_STACKS: "contoso-tst" matches no configured stack (did you mean "contoso-test"?); the configured stacks are contoso-dev, contoso-test\nNothing was synthesized.\n',
+    });
+    expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-dev', 'cdk.tf.json'))).toBe(false);
+  });
+
+  test('the whole configuration is still validated', async () => {
+    const { synth } = project('sharded-invalid', TWO.replace(/(test:\n {8}subscriptionId: \S+\n {8}location: )westeurope/, '$1West Europe'));
+    const run = await synth({ ENTRA_AUDIT_STACKS: 'contoso-dev' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('tenants.contoso.environments.test.location: got "West Europe"');
+    expect(run.stderr).toContain('Nothing was synthesized.');
   });
 });
 
@@ -170,10 +243,10 @@ describe('synth owns only its folder', () => {
     ['the project folder (CDKTF_OUTDIR=$PWD)', '.', 'is the project folder'],
     ['the project folder with a bad configuration', '.', 'is the project folder'],
     ['a parent of the project', '..', 'contains the project folder'],
-  ])('refuses %s and touches nothing', (name, outdir, message) => {
+  ])('refuses %s and touches nothing', async (name, outdir, message) => {
     const { dir, synth } = project(name.replace(/\W+/g, '-'), name.includes('bad') ? 'tenants: [' : DEV);
     const files = userFiles(dir);
-    const run = synth({ CDKTF_OUTDIR: outdir });
+    const run = await synth({ CDKTF_OUTDIR: outdir });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain('Nothing was synthesized.');
@@ -181,7 +254,7 @@ describe('synth owns only its folder', () => {
     expect(existsSync(join(dir, 'manifest.json'))).toBe(false);
   });
 
-  test('refuses a non-empty folder it did not write', () => {
+  test('refuses a non-empty folder it did not write', async () => {
     const { dir, synth } = project('foreign');
     const foreign = join(dir, 'elsewhere');
     const files = { [join(foreign, 'keep.txt')]: 'keep', [join(foreign, 'stacks', 'x', 'cdk.tf.json')]: '{}' };
@@ -189,18 +262,18 @@ describe('synth owns only its folder', () => {
       mkdirSync(resolve(file, '..'), { recursive: true });
       writeFileSync(file, text);
     }
-    const run = synth({ CDKTF_OUTDIR: foreign });
+    const run = await synth({ CDKTF_OUTDIR: foreign });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('is not empty and was not written by synth');
     expectIntact(files);
   });
 
-  test('a stacks entry that is a file is a clean error', () => {
+  test('a stacks entry that is a file is a clean error', async () => {
     const { dir, synth } = project('stacks-file');
     mkdirSync(join(dir, 'out'));
     writeFileSync(join(dir, 'out', 'manifest.json'), '{"version":"0.21.0","stacks":{}}');
     writeFileSync(join(dir, 'out', 'stacks'), 'not a folder');
-    const run = synth({ CDKTF_OUTDIR: 'out' });
+    const run = await synth({ CDKTF_OUTDIR: 'out' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('out/stacks is not a folder');
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -209,13 +282,12 @@ describe('synth owns only its folder', () => {
 
   test('two synths into one folder at once both succeed and leave one complete output', async () => {
     const { dir } = project('race', TWO);
-    const { spawn } = await import('node:child_process');
     const start = () =>
       new Promise<number | null>((done) => {
-        const child = spawn(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'stacks', 'main.ts')], {
+        const child = spawn(process.execPath, nodeArgs('stacks/main.ts'), {
           cwd: dir,
           stdio: 'ignore',
-          env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '' },
+          env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '', ENTRA_AUDIT_STACKS: '' },
         });
         child.on('exit', (code) => done(code));
       });
@@ -228,11 +300,10 @@ describe('synth owns only its folder', () => {
 
   test('an interrupted synth cleans up its staging folder and lock', async () => {
     const { dir } = project('interrupt');
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--disable-warning=DEP0044', '--import', TSX_IMPORT, join(REPO_ROOT, 'stacks', 'main.ts')], {
+    const child = spawn(process.execPath, nodeArgs('stacks/main.ts'), {
       cwd: dir,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '' },
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_CONFIG: join(dir, 'environments.yaml'), CDKTF_OUTDIR: '', ENTRA_AUDIT_STACKS: '' },
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -8,7 +8,7 @@ import { kqlLiteral } from '../../../constructs/entra-alert-rules/detection';
 import type { LogCategoryInfo } from '../../../constructs/internal/log-categories';
 
 export const PAGE_PATH = 'docs/alerts.md';
-export const REGENERATE_COMMAND = 'node --import tsx scripts/alert-catalog.ts';
+export const REGENERATE_COMMAND = 'npm run docs:alerts';
 export const START_MARKER = '<!-- alert-catalog:start (generated from constructs/entra-alert-rules/catalog.ts; do not edit by hand) -->';
 export const END_MARKER = '<!-- alert-catalog:end -->';
 

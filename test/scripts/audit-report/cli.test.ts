@@ -1,19 +1,19 @@
 /**
- * `node --import tsx scripts/audit-report.ts` as a child process, the way `npm run audit-report` runs
- * it: the real credential code (`--credential environment`: a client secret exchanged at the local
+ * `npm run audit-report` as a child process, the way npm runs it (the compiled
+ * `dist/scripts/audit-report.js`): the real credential code (`--credential environment`: a client secret exchanged at the local
  * authority of the verify tests' fake Azure), the Logs API at the local fake, NODE_EXTRA_CA_CERTS for
  * the test CA, and a minimal environment (nothing that could reach a managed-identity endpoint).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeArgs, REPO_ROOT } from '../../support/run-script';
 import { type FakeAzure, startFakeAzure } from '../verify/support/fake-azure';
 import { healthyScenario } from '../verify/support/harness';
 import { makeTestCertificates, type TestCertificates } from '../verify/support/tls';
 import { type FakeLogs, startFakeLogs } from './support/fake-logs';
 import { makeWorkspace, removeWorkspaces, sampleAnswers, STACK, TENANT } from './support/harness';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
 const CLIENT_SECRET = 'report-e2e-client-secret-7d2a1c';
 
 let tls: TestCertificates;
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 function runCli(args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'audit-report.ts'), ...args], {
+    const child = spawn(process.execPath, nodeArgs('scripts/audit-report.ts', args), {
       cwd,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

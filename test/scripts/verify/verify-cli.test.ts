@@ -1,5 +1,5 @@
 /**
- * `node --import tsx scripts/verify.ts` as a child process, the way `npm run verify` runs it: real
+ * `node -r scripts/build/ensure-built.js dist/scripts/verify.js` as a child process, the way `npm run verify` runs it: real
  * credential code (`--credential environment`, a client secret exchanged at the local
  * `--authority-host`), real endpoints flags, NODE_EXTRA_CA_CERTS for the test CA, Azurite through
  * AZURE_STORAGE_CONNECTION_STRING. The child gets a minimal environment: nothing that could send a
@@ -12,8 +12,8 @@ import { type FakeAzure, startFakeAzure } from './support/fake-azure';
 import { appendRecords, CATEGORIES, endpointArgs, healthyScenario, makeWorkspace, readSchema, removeWorkspaces, STACK } from './support/harness';
 import { validate } from './support/json-schema';
 import { makeTestCertificates, type TestCertificates } from './support/tls';
+import { nodeArgs, REPO_ROOT } from '../../support/run-script';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
 const CLIENT_SECRET = 'e2e-client-secret-value-5f1c9a';
 
 let tls: TestCertificates;
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'verify.ts'), ...args], {
+    const child = spawn(process.execPath, nodeArgs('scripts/verify.ts', args), {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
