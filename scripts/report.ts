@@ -66,31 +66,45 @@ function parse(argv: readonly string[]): Options {
   return { stacks, json, out, help };
 }
 
-export function main(argv: readonly string[]): number {
+/** Where the command reads its configuration path and writes its output; the process by default. */
+export interface ReportIo {
+  /** ENTRA_AUDIT_CONFIG is read from it. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const PROCESS_IO: ReportIo = {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export function main(argv: readonly string[], io: ReportIo = PROCESS_IO): number {
   let options: Options;
   try {
     options = parse(argv);
   } catch (e) {
-    process.stderr.write(`report: ${(e as Error).message}\n\n${HELP}`);
+    io.stderr(`report: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
   if (options.help) {
-    process.stdout.write(HELP);
+    io.stdout(HELP);
     return 0;
   }
-  const file = process.env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_PATH;
+  const file = io.env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_PATH;
   let plans;
   try {
     plans = loadConfig(file);
   } catch (e) {
-    process.stderr.write(`${e instanceof ConfigError ? e.message : String((e as Error).message ?? e)}\n`);
+    io.stderr(`${e instanceof ConfigError ? e.message : String((e as Error).message ?? e)}\n`);
     return 1;
   }
   const ids = plans.map((p) => p.id);
   for (const id of options.stacks) {
     if (!ids.includes(id)) {
       const hint = closest(id, ids);
-      process.stderr.write(`report: --stack ${JSON.stringify(id)} is not a stack of ${file}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; its stacks: ${ids.join(', ')}\n`);
+      io.stderr(`report: --stack ${JSON.stringify(id)} is not a stack of ${file}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}; its stacks: ${ids.join(', ')}\n`);
       return 2;
     }
   }
@@ -105,17 +119,17 @@ export function main(argv: readonly string[]): number {
     if (options.out !== undefined) {
       const error = writeInto(options.out, reportFiles(reports));
       if (error) {
-        process.stderr.write(`report: ${error}\n`);
+        io.stderr(`report: ${error}\n`);
         return 2;
       }
-      process.stdout.write(`Wrote the coverage reports of ${reports.map((r) => r.stack).join(', ')} into ${options.out}\n`);
+      io.stdout(`Wrote the coverage reports of ${reports.map((r) => r.stack).join(', ')} into ${options.out}\n`);
     } else if (options.json) {
-      process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+      io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
     } else {
-      process.stdout.write(reports.map(renderReportMarkdown).join('\n'));
+      io.stdout(reports.map(renderReportMarkdown).join('\n'));
     }
     if (violations.length > 0) {
-      process.stderr.write(`${violations.length} compliance violation(s); npm run synth fails on them:\n${violations.map((v) => `  - ${v}`).join('\n')}\n${SUPPRESSION_HINT}\n`);
+      io.stderr(`${violations.length} compliance violation(s); npm run synth fails on them:\n${violations.map((v) => `  - ${v}`).join('\n')}\n${SUPPRESSION_HINT}\n`);
       return 1;
     }
     return 0;

@@ -1,8 +1,12 @@
-/** `npm run report` as a user runs it: a child process on the example and on configurations that do not comply. */
+/**
+ * `npm run report`: end to end as a child process on the example (output, exit codes), and the other
+ * cases through the same command function in this process, so the app's code loads once.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main as reportCommand } from '../../scripts/report';
 import { MARKDOWN_REPORT_MARKER } from '../../stacks/report/marker';
 import { nodeArgs, REPO_ROOT } from '../support/run-script';
 
@@ -14,6 +18,15 @@ function report(args: readonly string[], config?: string) {
   if (config === undefined) delete env.ENTRA_AUDIT_CONFIG;
   else env.ENTRA_AUDIT_CONFIG = config;
   return spawnSync(process.execPath, nodeArgs('scripts/report.ts', args), { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+}
+
+/** The same command in this process (configuration from ENTRA_AUDIT_CONFIG, or the example). */
+function reportHere(args: readonly string[], config?: string) {
+  let stdout = '';
+  let stderr = '';
+  const env: NodeJS.ProcessEnv = config === undefined ? {} : { ENTRA_AUDIT_CONFIG: config };
+  const status = reportCommand(args, { env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { status, stdout, stderr };
 }
 
 const NOT_COMPLIANT = `tenants:
@@ -38,7 +51,7 @@ describe('npm run report', () => {
   });
 
   test('--stack and --json: one stack as a JSON array', () => {
-    const run = report(['--stack', 'fabrikam-prod', '--json']);
+    const run = reportHere(['--stack', 'fabrikam-prod', '--json']);
     expect(run.status).toBe(0);
     const reports = JSON.parse(run.stdout);
     expect(reports.map((r: { stack: string }) => r.stack)).toEqual(['fabrikam-prod']);
@@ -48,7 +61,7 @@ describe('npm run report', () => {
   test('reports a configuration that does not comply, marking the failures, and exits 1 naming the violations', () => {
     const file = join(work, 'not-compliant.yaml');
     writeFileSync(file, NOT_COMPLIANT);
-    const run = report([], file);
+    const run = reportHere([], file);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Compliance: `cis`: 2 rule(s), 0 pass, **2 fail**.');
     expect(run.stderr.split('\n')[0]).toBe('2 compliance violation(s); npm run synth fails on them:');
@@ -57,16 +70,16 @@ describe('npm run report', () => {
 
   test('--out writes the same files synth writes, again on a second run, and never over a file that is not a report', () => {
     const out = join(work, 'out', 'reports');
-    const first = report(['--out', out]);
+    const first = reportHere(['--out', out]);
     expect(first.status).toBe(0);
     expect(first.stdout).toBe(`Wrote the coverage reports of contoso-dev, contoso-prod, fabrikam-prod into ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(['contoso-dev.json', 'contoso-dev.md', 'contoso-prod.json', 'contoso-prod.md', 'fabrikam-prod.json', 'fabrikam-prod.md', 'index.md']);
-    expect(report(['--out', out]).status).toBe(0);
+    expect(reportHere(['--out', out]).status).toBe(0);
 
     const other = join(work, 'other');
     mkdirSync(other);
     writeFileSync(join(other, 'index.md'), '# our own index\n');
-    const refused = report(['--out', other, '--stack', 'contoso-dev']);
+    const refused = reportHere(['--out', other, '--stack', 'contoso-dev']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(`report: ${join(other, 'index.md')} exists and is not a coverage report; it is not overwritten. Move it, or choose another --out folder\n`);
     expect(readdirSync(other)).toEqual(['index.md']);
@@ -76,7 +89,7 @@ describe('npm run report', () => {
   test('--out on a file is refused', () => {
     const file = join(work, 'a-file');
     writeFileSync(file, 'x');
-    const run = report(['--out', file]);
+    const run = reportHere(['--out', file]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(`report: --out ${file} is not a folder; give a folder to write the reports into\n`);
   });
@@ -87,7 +100,7 @@ describe('npm run report', () => {
     [['--out', 'a', '--out', 'b'], 'report: --out given twice'],
     [['--stack', 'contoso-prd'], 'report: --stack "contoso-prd" is not a stack of stacks/environments.yaml (did you mean "contoso-prod"?); its stacks: contoso-dev, contoso-prod, fabrikam-prod'],
   ])('usage error %j exits 2 with the reason', (args, message) => {
-    const run = report(args);
+    const run = reportHere(args);
     expect(run.status).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(message);
   });
