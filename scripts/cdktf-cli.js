@@ -30,22 +30,28 @@ const ROOT = join(__dirname, '..');
 const PTY_PACKAGE = '@cdktf/node-pty-prebuilt-multiarch';
 
 /**
- * Whether the cdktf CLI's terminal library has a binary for this Node.js, from the same lookup the
- * library does when it loads (`lib/prebuild-file-path.js`, then `build/Release` or `build/Debug`).
+ * Where `@cdktf/node-pty-prebuilt-multiarch` 0.10.2 looks for its binary (its `lib/prebuild-file-path.js`
+ * and `lib/prebuild-loader.js`): `prebuilds/<platform>-<arch>/node.abi<ABI>[.musl].node`, else a local
+ * build in `build/Release` or `build/Debug`. Returns the file found, or undefined.
  */
-function ptyAvailable() {
+function ptyBinary({ pkgDir, abi, platform, arch, musl }) {
+  const fs = require('node:fs');
+  const name = `node.abi${abi}${musl ? '.musl' : ''}.node`;
+  const candidates = [join(pkgDir, 'prebuilds', `${platform}-${arch}`, name), join(pkgDir, 'build', 'Release', 'pty.node'), join(pkgDir, 'build', 'Debug', 'pty.node')];
+  return candidates.find((file) => fs.existsSync(file));
+}
+
+/** Whether the cdktf CLI's terminal library has a binary for the Node.js running this script. */
+function ptyAvailable(root = ROOT) {
   let pkgDir;
   try {
-    pkgDir = join(require.resolve(`${PTY_PACKAGE}/package.json`, { paths: [ROOT] }), '..');
+    pkgDir = join(require.resolve(`${PTY_PACKAGE}/package.json`, { paths: [root] }), '..');
   } catch {
     return { ok: false, why: `${PTY_PACKAGE} is not installed (run npm ci)` };
   }
-  const { ptyPath } = require(join(pkgDir, 'lib', 'prebuild-file-path.js'));
-  if (ptyPath) return { ok: true };
-  const fs = require('node:fs');
-  for (const build of ['Release', 'Debug']) {
-    if (fs.existsSync(join(pkgDir, 'build', build, 'pty.node'))) return { ok: true };
-  }
+  const musl = process.platform === 'linux' && require('node:fs').existsSync('/etc/alpine-release');
+  const found = ptyBinary({ pkgDir, abi: process.versions.modules, platform: process.platform, arch: process.arch, musl });
+  if (found) return { ok: true };
   return { ok: false, why: `${PTY_PACKAGE} has no binary for Node ${process.version} (ABI ${process.versions.modules}) on ${process.platform}-${process.arch}: its prebuilt binaries stop at Node 22 (ABI 127)` };
 }
 
@@ -101,4 +107,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { ptyAvailable, unsupportedMessage, needsPty };
+module.exports = { ptyBinary, ptyAvailable, unsupportedMessage, needsPty, PTY_PACKAGE };
