@@ -22,6 +22,8 @@ export interface JsonSchema {
   readonly additionalProperties?: JsonSchema | boolean;
   readonly items?: JsonSchema;
   readonly anyOf?: readonly JsonSchema[];
+  /** zod 4.6 writes a discriminated union as `oneOf` (earlier releases: `anyOf`). */
+  readonly oneOf?: readonly JsonSchema[];
   readonly minimum?: number;
   readonly maximum?: number;
   readonly minLength?: number;
@@ -77,10 +79,16 @@ function lastSegment(path: string): string {
   return path.replace(/\[\]$/, '').split('.').pop() ?? path;
 }
 
+/** The alternatives of a union, whichever keyword holds them. */
+function alternatives(schema: JsonSchema): readonly JsonSchema[] | undefined {
+  return schema.oneOf ?? schema.anyOf;
+}
+
 /** A tagged union (`{ type: 'local', … } | { type: 'azurerm', … }`): every variant is an object with a literal `type`. */
 function taggedVariants(schema: JsonSchema): { tag: string; schema: JsonSchema }[] | undefined {
-  if (!schema.anyOf || schema.anyOf.length === 0) return undefined;
-  const variants = schema.anyOf.map((v) => ({ tag: v.properties?.type?.const, schema: v }));
+  const options = alternatives(schema);
+  if (!options || options.length === 0) return undefined;
+  const variants = options.map((v) => ({ tag: v.properties?.type?.const, schema: v }));
   return variants.every((v) => typeof v.tag === 'string') ? (variants as { tag: string; schema: JsonSchema }[]) : undefined;
 }
 
@@ -91,7 +99,8 @@ function recordValue(schema: JsonSchema): JsonSchema | undefined {
 /** The type as a reader says it: `integer`, `list of string`, `map of <Table> → object`. */
 export function typeText(schema: JsonSchema, key = ''): string {
   if (taggedVariants(schema)) return 'object, by `type`';
-  if (schema.anyOf) return [...new Set(schema.anyOf.map((s) => typeText(s)))].join(' or ');
+  const options = alternatives(schema);
+  if (options) return [...new Set(options.map((s) => typeText(s)))].join(' or ');
   if (schema.const !== undefined) return typeof schema.const;
   if (schema.type === 'array') return `list of ${schema.items ? typeText(schema.items) : 'any'}`;
   const value = recordValue(schema);

@@ -84,10 +84,11 @@ export function createClients(options: ClientOptions): VerifyClients {
       const subscription = armSubscription(namespaceId) ?? '00000000-0000-0000-0000-000000000000';
       let client = metricsClients.get(subscription);
       if (!client) {
+        // @azure/arm-monitor 8 (a generated "modular" client on @azure-rest/core-client): `endpoint`
+        // and `credentials.scopes` replace 7.x's `$host` and `credentialScopes`.
         client = new MonitorClient(credential, subscription, {
           endpoint: endpoints.armEndpoint,
-          $host: endpoints.armEndpoint,
-          credentialScopes: [endpoints.armScope],
+          credentials: { scopes: [endpoints.armScope] },
           retryOptions: { maxRetries: 0 },
           httpClient: coreHttpClient(armTransport),
         });

@@ -2,7 +2,7 @@
  * One HTTPS server on 127.0.0.1 speaking the documented shapes of the services the verifier calls:
  * - Microsoft Entra token endpoint + OpenID metadata (for the child-process test's client-secret sign-in);
  * - ARM `GET /providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01` (a `{ value: [...] }` list);
- * - ARM `GET {resourceUri}/providers/Microsoft.Insights/metrics` (api-version 2018-01-01 `Response`);
+ * - ARM `GET {resourceUri}/providers/Microsoft.Insights/metrics` (api-version 2024-02-01 `Response`);
  * - Log Analytics `POST /v1/workspaces/{id}/query` (`{ tables: [{ name, columns, rows }], error? }`);
  * - Microsoft Graph `PATCH /v1.0/applications/{id}` (204), and the reads of the reader-app check (./fake-graph.ts);
  * - blob storage under `/devstoreaccount1/...`, passed on to Azurite when `blobBackend` is set, so
@@ -261,6 +261,10 @@ export async function startFakeAzure(tls: { certPem: string; keyPem: string }, s
     }
     if (method === 'GET' && /\/providers\/Microsoft\.Insights\/metrics$/i.test(path)) {
       const resourceUri = path.replace(/\/providers\/Microsoft\.Insights\/metrics$/i, '');
+      // ARM refuses a request without api-version (MissingApiVersionParameter). The version is the one
+      // @azure/arm-monitor 8.0.0 sends (dist/commonjs/api/metrics/operations.js: "2024-02-01"), so an SDK
+      // upgrade that changes it fails here instead of passing unnoticed.
+      if (url.searchParams.get('api-version') !== '2024-02-01') return json(res, 400, { error: { code: 'InvalidApiVersionParameter', message: `api-version ${url.searchParams.get('api-version')}` } });
       const filter = url.searchParams.get('$filter') ?? '';
       const hubs = [...filter.matchAll(/EntityName eq '([^']+)'/g)].map((m) => m[1] as string);
       const [, end = new Date().toISOString()] = (url.searchParams.get('timespan') ?? '').split('/');
