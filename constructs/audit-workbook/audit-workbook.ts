@@ -2,7 +2,7 @@ import { ApplicationInsightsWorkbook } from '@cdktf/provider-azurerm/lib/applica
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AZURE_REGIONS } from '../internal/azure-regions';
-import { formatKqlDiagnostic, referencedTables, validateKql } from '../internal/kql-validator';
+import { formatKqlDiagnostic, kustoServiceAvailable, referencedTables, validateKql } from '../internal/kql-validator';
 import { tagProblems } from '../internal/tags';
 import { NAMESPACE_URL, uuidV5 } from '../internal/uuid';
 import { armIdPattern, closest, GUID_PATTERN, oneOfText, Problem, ProblemList, show, throwIfProblems } from '../internal/validation';
@@ -151,7 +151,10 @@ export function auditWorkbookProblems(props: AuditWorkbookProps): Problem[] {
  * privileged directory actions, application and group changes, risky identities, the health of the
  * log pipeline and the alerts the detection catalog fired. Its `data_json` is built from typed code
  * (./notebook.ts, ./sections.ts); only tables the stack routes to the workspace are read, and every
- * query is checked with the Kusto language service at synth time.
+ * query is checked with the Kusto language service at synth time when the service is installed (it
+ * always is in this repository, whose tests check every section's queries; an app that installs the
+ * library without the optional `@kusto/language-service-next` skips the check, as the queries are the
+ * library's own).
  */
 export class AuditWorkbook extends Construct {
   /** The workbook resource. */
@@ -172,7 +175,7 @@ export class AuditWorkbook extends Construct {
 
     const context = props.firedAlerts ? { alertRuleNames: props.firedAlerts.ruleNames } : {};
     const sections = availableSections(props.routedTables, context, props.disabledSections ?? []);
-    const queryProblems = checkQueries(sections);
+    const queryProblems = kustoServiceAvailable() ? checkQueries(sections) : [];
     if (sections.length === 0) {
       queryProblems.push({
         path: 'routedTables',
