@@ -79,8 +79,8 @@ function dataFiles(sourceDir) {
 }
 
 /**
- * Removes the files the previous build recorded under `outDir`, then the folders left empty. Throws
- * when `outDir` still holds a file no build recorded: it is not this tool's to delete.
+ * Removes the files the previous build recorded under `outDir`, then the folders left empty. Throws,
+ * before deleting anything, when `outDir` holds a file no build recorded: it is not this tool's to delete.
  * @param {string} libraryDir
  * @param {string} outDir
  */
@@ -95,6 +95,12 @@ function removePreviousOutput(libraryDir, outDir) {
       throw new LibraryBuildError(`${LIBRARY_DIR}/${FILES_RECORD}: ${e.message}; delete it and ${LIBRARY_DIR}/dist/, then build again`);
     }
   }
+  const ours = new Set(recorded);
+  const foreign = walk(outDir).filter((rel) => !ours.has(rel));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 5).map((rel) => `${LIBRARY_DIR}/dist/${rel}`).join(', ');
+    throw new LibraryBuildError(`${shown}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ''}: not written by this build (no record in ${LIBRARY_DIR}/${FILES_RECORD}); remove them, then build again`);
+  }
   for (const rel of recorded) fs.rmSync(path.join(outDir, rel), { force: true });
   const removeEmpty = (dir) => {
     if (!fs.existsSync(dir)) return;
@@ -102,11 +108,6 @@ function removePreviousOutput(libraryDir, outDir) {
     if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
   };
   removeEmpty(outDir);
-  const foreign = walk(outDir);
-  if (foreign.length > 0) {
-    const shown = foreign.slice(0, 5).map((rel) => `${LIBRARY_DIR}/dist/${rel}`).join(', ');
-    throw new LibraryBuildError(`${shown}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ''}: not written by this build (no record in ${LIBRARY_DIR}/${FILES_RECORD}); remove them, then build again`);
-  }
   fs.rmSync(recordFile, { force: true });
 }
 
