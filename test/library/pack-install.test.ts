@@ -193,6 +193,19 @@ const app = new App();
 new AuditStack(app, 'cjs');
 app.synth();
 `);
+  // The examples of the documentation, as a user would paste them into this app.
+  writeFileSync(join(dir, 'docs-snippet.ts'), snippetModule('docs/configuration.md', '## Using the constructs in your own stacks', 'DocsStack'));
+  writeFileSync(join(dir, 'readme-snippet.ts'), snippetModule('library/README.md', '## Example', 'ReadmeStack'));
+  writeFileSync(join(dir, 'snippets.ts'), `import { App } from 'cdktf';
+import { DocsStack } from './docs-snippet';
+import { ReadmeStack } from './readme-snippet';
+
+// The snippets declare no providers: only what they declare is checked here.
+const app = new App({ skipValidation: true });
+new DocsStack(app, 'docs');
+new ReadmeStack(app, 'readme');
+app.synth();
+`);
   // A custom detection is KQL of the user's: without the Kusto service it must be refused with the install command.
   writeFileSync(join(dir, 'custom.ts'), `import { App, TerraformStack } from 'cdktf';
 import { EntraAlertRules } from '${LIBRARY}/entra-alert-rules';
@@ -207,6 +220,31 @@ new EntraAlertRules(stack, 'Alerts', {
 });
 app.synth();
 `);
+}
+
+/**
+ * The first ```ts block after `heading` in a markdown file of the repository, as a module exporting a
+ * stack class: its imports at the top, the rest in the constructor (the snippets use `this`).
+ */
+function snippetModule(markdown: string, heading: string, className: string): string {
+  const text = readFileSync(join(REPO_ROOT, markdown), 'utf8');
+  const at = text.indexOf(`\n${heading}\n`);
+  const start = text.indexOf('```ts\n', at);
+  const end = text.indexOf('\n```', start + 6);
+  if (at < 0 || start < 0 || end < 0) throw new Error(`${markdown}: no \`\`\`ts block after ${JSON.stringify(heading)}`);
+  const lines = text.slice(start + 6, end).split('\n');
+  return [
+    "import { Construct } from 'constructs';",
+    "import { TerraformStack } from 'cdktf';",
+    ...lines.filter((l) => l.startsWith('import ')),
+    `export class ${className} extends TerraformStack {`,
+    '  constructor(scope: Construct, id: string) {',
+    '    super(scope, id);',
+    ...lines.filter((l) => !l.startsWith('import ')).map((l) => `    ${l}`),
+    '  }',
+    '}',
+    '',
+  ].join('\n');
 }
 
 /** A file that re-exports, type-only, every name of every subpath: the type checker fails on any that does not resolve. */
@@ -400,6 +438,18 @@ describe('the CommonJS app of the cdktf template under ts-node', () => {
         `got ["users-added"]; expected the service installed in the app: ${KUSTO_INSTALL_COMMAND}`,
     ]);
     expect(existsSync(join(cjsApp, 'cdktf.out', 'stacks', 'custom'))).toBe(false);
+  }, 150_000);
+
+  test('the examples of docs/configuration.md and library/README.md type-check and synthesize', async () => {
+    await ok(process.execPath, [TS_NODE_BIN, 'snippets.ts'], cjsApp, 120_000);
+    for (const [stack, settingName] of [['docs', 'entra-to-sentinel-law'], ['readme', 'entra-audit-law']]) {
+      const snippet = synthOf(cjsApp, stack);
+      expect({ stack, counts: counts(snippet) }).toEqual({ stack, counts: { azurerm_log_analytics_workspace: 1, azurerm_log_analytics_workspace_table: 1, azurerm_monitor_aad_diagnostic_setting: 1, time_sleep: 1 } });
+      const [, setting] = only(snippet, 'azurerm_monitor_aad_diagnostic_setting');
+      expect({ stack, name: setting.name, categories: (setting.enabled_log as { category: string }[]).map((l) => l.category) }).toEqual({ stack, name: settingName, categories: ['AuditLogs', 'SignInLogs'] });
+      const [, table] = only(snippet, 'azurerm_log_analytics_workspace_table');
+      expect({ stack, table: table.name, retention: table.retention_in_days, total: table.total_retention_in_days }).toEqual({ stack, table: 'SigninLogs', retention: 180, total: 730 });
+    }
   }, 150_000);
 
   test('type-checks with node10 resolution (typesVersions) every export of every subpath', async () => {
