@@ -91,7 +91,7 @@ describe('the repository and the library are two packages', () => {
 
   test('the build output, its record and the tarball are ignored by git', () => {
     const ignored = readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8').split('\n');
-    expect(ignored).toEqual(expect.arrayContaining(['library/dist/', 'library/.dist-files.json', 'library/*.tgz']));
+    expect(ignored).toEqual(expect.arrayContaining(['library/dist/', 'library/.dist-files.json', 'library/*.tgz', 'examples/own-cdktf-app/package-lock.json', 'node_modules/', 'cdktf.out/']));
   });
 });
 
