@@ -6,7 +6,7 @@ import {
 import { Annotations, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AZURE_REGIONS } from '../internal/azure-regions';
-import { validateKql, referencedTables } from '../internal/kql-validator';
+import { KUSTO_INSTALL_COMMAND, KUSTO_SERVICE_PACKAGE, kustoServiceAvailable, validateKql, referencedTables } from '../internal/kql-validator';
 import { LOG_CATEGORIES } from '../internal/log-categories';
 import { armIdPattern, closest, GUID_PATTERN as GUID, show } from '../internal/validation';
 import { webhookUrlProblem } from '../internal/webhook-url';
@@ -168,7 +168,9 @@ export interface CustomDetection {
   readonly severity: AlertSeverity;
   /**
    * The KQL query. It may read only tables in `routedTables` (and none in `basicPlanTables`);
-   * use `union isfuzzy=true` for tables that may not exist yet.
+   * use `union isfuzzy=true` for tables that may not exist yet. It is checked with the Kusto
+   * language service, which an app using the library installs itself (`@kusto/language-service-next`,
+   * an optional peer dependency): without it, custom detections are refused with the install command.
    */
   readonly query: string;
   /** @default 'PT15M' */
@@ -624,8 +626,20 @@ function resolveRules(props: EntraAlertRulesProps, add: Add): ResolvedAlertRule[
   }
 
   const customKeys = new Set<string>();
-  for (const [i, custom] of (props.customDetections ?? []).entries()) {
-    const rule = resolveCustomRule(i, custom, customKeys, routed, basic, add);
+  const customs = props.customDetections ?? [];
+  // Custom KQL is the user's: it is checked before anything is deployed, with the Kusto service (an
+  // optional peer dependency of the library). Without it: one problem for all custom detections.
+  const checkKql = customs.length === 0 || kustoServiceAvailable();
+  if (!checkKql) {
+    add(
+      'KustoServiceMissing',
+      `customDetections hold KQL of yours, which is checked with the Kusto language service before anything is deployed, and ${KUSTO_SERVICE_PACKAGE} is not installed`,
+      customs.map((c) => c.key),
+      `the service installed in the app: ${KUSTO_INSTALL_COMMAND}`,
+    );
+  }
+  for (const [i, custom] of customs.entries()) {
+    const rule = resolveCustomRule(i, custom, customKeys, routed, basic, add, checkKql);
     if (rule) out.push(rule);
   }
   return out;
@@ -704,6 +718,7 @@ function resolveCustomRule(
   routed: ReadonlySet<string>,
   basic: ReadonlySet<string>,
   add: Add,
+  checkKql: boolean,
 ): ResolvedAlertRule | undefined {
   const at = `customDetections[${index}]`;
   let keyOk = true;
@@ -725,7 +740,7 @@ function resolveCustomRule(
   let tables: string[] = [];
   if (typeof custom.query !== 'string' || custom.query.trim() === '') {
     add('InvalidQuery', `${at}.query is empty`, custom.query, 'a KQL query');
-  } else {
+  } else if (checkKql) {
     const diagnostics = validateKql(custom.query);
     const lines = custom.query.split(/\r\n|\r|\n/);
     for (const d of diagnostics) {

@@ -33,6 +33,13 @@
  * its function calls (docs/alerts.md, "Cost", gives the measured figures and the command).
  * Everything is loaded lazily on the first call.
  *
+ * The service is an optional peer dependency of the published library (`entra-audit-logging`): this
+ * repository always has it, an app that installs the library may not. {@link kustoServiceAvailable}
+ * says whether it can be loaded; without it, validateKql and the functions that bind a query throw a
+ * {@link KustoServiceMissingError} naming the package and version to install. Results are memoised
+ * per query and options (see {@link MAX_MEMOISED_ANALYSES}): 200 stacks with the same workbook
+ * analyse each of its queries once.
+ *
  * All Kusto objects are typed `any` on purpose: the bundled typings are 1.7 MB and name methods
  * that differ from the runtime (`Bridge.ToArray` vs `Bridge.toArray`); this module is the only
  * place that touches them.
@@ -202,6 +209,74 @@ interface KustoRuntime {
 
 let runtime: KustoRuntime | undefined;
 
+/** The npm package of the Kusto language service. */
+export const KUSTO_SERVICE_PACKAGE = '@kusto/language-service-next';
+/**
+ * The version of {@link KUSTO_SERVICE_PACKAGE} the queries are checked with: the one the repository's
+ * package.json pins (a test keeps the two equal, and the library's optional peer range around it).
+ */
+export const KUSTO_SERVICE_VERSION = '12.4.1';
+/** The scripts of the service, loaded in this order (they define the globals Bridge, System and Kusto). */
+const KUSTO_SCRIPTS = ['bridge.min.js', 'Kusto.Language.Bridge.min.js'] as const;
+
+/** The command that installs the service in an app that uses the library. */
+export const KUSTO_INSTALL_COMMAND = `npm install --save-dev ${KUSTO_SERVICE_PACKAGE}@${KUSTO_SERVICE_VERSION}`;
+
+/** Thrown when a query has to be analysed and the Kusto language service is not installed. */
+export class KustoServiceMissingError extends Error {
+  constructor(readonly reason: string) {
+    super(
+      `Checking KQL needs the Kusto language service (${KUSTO_SERVICE_PACKAGE}), which is not installed (${reason}); ` +
+        `install it in the app: ${KUSTO_INSTALL_COMMAND}`,
+    );
+    this.name = 'KustoServiceMissingError';
+  }
+}
+
+/** Finds a file of the service package: `require.resolve` by default. */
+export type KustoServiceResolver = (request: string) => string;
+
+const defaultResolver: KustoServiceResolver = (request) => require.resolve(request);
+let resolveService: KustoServiceResolver = defaultResolver;
+/** Where the service's scripts are, or why they cannot be found (looked up once per resolver). */
+let serviceLookup: { readonly paths: readonly string[] } | { readonly missing: string } | undefined;
+
+/**
+ * Replaces how the service's scripts are found; `undefined` restores `require.resolve`. A seam for
+ * tests, which simulate an app without the service with a resolver that throws.
+ */
+export function setKustoServiceResolver(resolver: KustoServiceResolver | undefined): void {
+  resolveService = resolver ?? defaultResolver;
+  serviceLookup = undefined;
+}
+
+function lookUpService(): { readonly paths: readonly string[] } | { readonly missing: string } {
+  if (!serviceLookup) {
+    try {
+      serviceLookup = { paths: KUSTO_SCRIPTS.map((script) => resolveService(`${KUSTO_SERVICE_PACKAGE}/${script}`)) };
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      serviceLookup = { missing: text.split('\n')[0] };
+    }
+  }
+  return serviceLookup;
+}
+
+/**
+ * Whether the Kusto language service can be loaded. Constructs check their built-in queries only when
+ * it can (the test suite checks them against the same service), and refuse user KQL when it cannot.
+ */
+export function kustoServiceAvailable(): boolean {
+  return 'paths' in lookUpService();
+}
+
+/** Throws {@link KustoServiceMissingError} unless the service can be loaded; returns its scripts. */
+function servicePaths(): readonly string[] {
+  const found = lookUpService();
+  if ('missing' in found) throw new KustoServiceMissingError(found.missing);
+  return found.paths;
+}
+
 /** A table symbol from a schema; throws on a column type the service does not know. */
 function tableSymbol(Kusto: Any, schema: LogTableSchema, where: string): Any {
   const Symbols = Kusto.Language.Symbols;
@@ -214,6 +289,9 @@ function tableSymbol(Kusto: Any, schema: LogTableSchema, where: string): Any {
 }
 
 function loadRuntime(): KustoRuntime {
+  // Asked every time (it is memoised): a test that replaces the resolver sees the service as missing
+  // even after an earlier test loaded it.
+  const paths = servicePaths();
   if (runtime) return runtime;
   // Side-effect scripts, in this order; they define the globals Bridge, System and Kusto
   // (reference/kusto-language-service.md "Loading"). They are run with vm.runInThisContext, i.e.
@@ -222,10 +300,7 @@ function loadRuntime(): KustoRuntime {
   // through a sandbox's global proxy, and a process then loads the service only once.
   const realm = (code: string): Any => runInThisContext(code);
   if (realm('typeof Kusto') === 'undefined' || realm('typeof Bridge') === 'undefined') {
-    for (const script of ['bridge.min.js', 'Kusto.Language.Bridge.min.js']) {
-      const path = require.resolve(`@kusto/language-service-next/${script}`);
-      runInThisContext(readFileSync(path, 'utf8'), { filename: path });
-    }
+    for (const path of paths) runInThisContext(readFileSync(path, 'utf8'), { filename: path });
   }
   const Kusto = realm('Kusto');
   const Bridge = realm('Bridge');
@@ -334,19 +409,39 @@ function position(starts: readonly number[], offset: number): { line: number; co
 
 type Analysis = { readonly collected: Collected; readonly timedOut: false } | { readonly collected: undefined; readonly timedOut: true };
 
-let lastAnalysis: { readonly key: string; readonly result: Analysis } | undefined;
+/**
+ * Analyses kept per process, least recently used dropped first. A stack checks about 20 workbook
+ * queries and its custom detections; 200 stacks with the same workbook repeat the same texts, which
+ * are then analysed once. Each entry holds the query text (at most {@link KQL_LIMITS}.maxQueryChars)
+ * and what was found in it.
+ */
+export const MAX_MEMOISED_ANALYSES = 512;
+
+const analyses = new Map<string, Analysis>();
+let analysesRun = 0;
+
+/** How many queries the service has analysed in this process (memoised results are not counted). */
+export function kqlAnalysisCount(): number {
+  return analysesRun;
+}
 
 /**
  * Parses and binds `query` and collects its problems, giving up after `maxAnalysisMs`.
  * `KustoCode.ParseAndAnalyze` drops its cancellation token in this build (it passes a default one
  * on to `KustoCode.Create`), so the steps are spelled out here with the token passed through; the
- * binder checks it at every node. The last analysis is kept: validateKql and referencedTables on
- * the same query analyse it once.
+ * binder checks it at every node. Results are memoised per query and options (a time-out too: the
+ * same query would run out of time again), so validateKql, referencedTables and queryResultColumns
+ * on the same query, in any number of stacks, analyse it once.
  */
 function analyse(query: string, maxAnalysisMs: number, externals: KqlExternals | undefined, includeWarnings: boolean, database: KqlDatabase = 'logAnalytics'): Analysis {
   const key = JSON.stringify([query, maxAnalysisMs, externals ?? null, includeWarnings, database]);
-  if (lastAnalysis?.key === key) return lastAnalysis.result;
   const { Kusto } = loadRuntime();
+  const memoised = analyses.get(key);
+  if (memoised) {
+    analyses.delete(key);
+    analyses.set(key, memoised);
+    return memoised;
+  }
   const globals = globalsFor(externals, database);
   const deadline = Date.now() + maxAnalysisMs;
   const token = new Kusto.Language.Utils.CancellationToken.$ctor1(() => Date.now() > deadline);
@@ -364,7 +459,9 @@ function analyse(query: string, maxAnalysisMs: number, externals: KqlExternals |
     if (!String(error).startsWith('System.OperationCanceledException')) throw error;
     result = { collected: undefined, timedOut: true };
   }
-  lastAnalysis = { key, result };
+  analysesRun++;
+  if (analyses.size >= MAX_MEMOISED_ANALYSES) analyses.delete(analyses.keys().next().value as string);
+  analyses.set(key, result);
   return result;
 }
 

@@ -1,10 +1,11 @@
 import { Fn, TerraformStack, Testing } from 'cdktf';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
-import { AuditWorkbook, AuditWorkbookProps, WORKBOOK_NAME_NAMESPACE } from '../../constructs/audit-workbook/audit-workbook';
+import { AuditWorkbook, AuditWorkbookProps, WORKBOOK_NAME_NAMESPACE, workbookQueryProblems } from '../../constructs/audit-workbook/audit-workbook';
 import { CONSENT_ACTIVITIES, CREDENTIAL_ACTIVITIES, fuzzyTable, kqlList, kqlString, ROLE_ASSIGNMENT_ACTIVITIES } from '../../constructs/audit-workbook/entra-kql';
 import { ITEM_TYPE, NOTEBOOK_VERSION, QUERY_TYPE, RESOURCE_GRAPH_RESOURCE_TYPE, VISUALIZATIONS, WORKSPACE_RESOURCE_TYPE } from '../../constructs/audit-workbook/notebook';
 import { availableSections, WORKBOOK_SECTION_KEYS, workbookSections } from '../../constructs/audit-workbook/sections';
-import { knownTables, referencedTables, validateKql } from '../../constructs/internal/kql-validator';
+import { kqlAnalysisCount, knownTables, referencedTables, validateKql } from '../../constructs/internal/kql-validator';
+import { LOG_CATEGORIES } from '../../constructs/internal/log-categories';
 import { NAMESPACE_DNS, NAMESPACE_URL, uuidV5 } from '../../constructs/internal/uuid';
 import { addresses, errorOf, onlyResource, synthConstructs } from '../support/synth';
 
@@ -72,6 +73,39 @@ describe('workbook sections', () => {
     }
     expect(checked).toHaveLength(15);
     expect(new Set(checked).size).toBe(checked.length);
+  });
+
+  // Synth does not check the workbook's queries (they are the library's own): these routings stand for
+  // every workspace a stack can have. The queries vary only with the routed tables (pipeline health
+  // unions them) and the quoted rule names.
+  test('every routing gets valid queries that read exactly their declared tables: each Entra table alone, every one, and pairs with SigninLogs', () => {
+    const tables = LOG_CATEGORIES.map((c) => c.table);
+    const routings = [...tables.map((t) => [t]), tables, ...tables.filter((t) => t !== 'SigninLogs').map((t) => ['SigninLogs', t])];
+    const names = { alertRuleNames: ['entra-audit-contoso-dev-mfa-fatigue', 'rule "quoted" \\ back\\slash'] };
+    let checked = 0;
+    for (const routed of routings) {
+      const sections = availableSections(routed, names);
+      checked += sections.length;
+      expect({ routed, problems: workbookQueryProblems(sections) }).toEqual({ routed, problems: [] });
+    }
+    expect(checked).toBeGreaterThan(routings.length);
+  });
+
+  test('a workbook analyses no query at synth', () => {
+    const before = kqlAnalysisCount();
+    dataOf({ routedTables: LOG_CATEGORIES.map((c) => c.table), firedAlerts: { subscriptionId: SUB, ruleNames: ['entra-audit-dev-never-seen-before'] } });
+    expect(kqlAnalysisCount()).toBe(before);
+  });
+
+  test('workbookQueryProblems reports an invalid query and one that reads tables it does not declare', () => {
+    const section = (query: string, tables: string[]) => [{ key: 'privileged-actions' as const, title: 'T', description: 'D', queries: [{ key: 'q', title: 'Q', visualization: 'table' as const, tables, query }] }];
+    const invalid = workbookQueryProblems(section('SigninLogs | where', ['SigninLogs']));
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ path: 'sections.privileged-actions.q', got: 'SigninLogs | where' });
+    expect(String(invalid[0].expected)).toMatch(/^a valid query: /);
+    expect(workbookQueryProblems(section('union SigninLogs, AuditLogs | take 1', ['SigninLogs']))).toEqual([
+      { path: 'sections.privileged-actions.q', got: ['AuditLogs', 'SigninLogs'], expected: 'exactly the tables the section declares (SigninLogs)' },
+    ]);
   });
 
   test('there is a section for each key, in order, each with a visualization the workbook knows', () => {

@@ -1,5 +1,5 @@
 /**
- * Every relative link of the README, docs/ and examples/ resolves: the file or directory exists, and
+ * Every relative link of the README, the library's README, docs/ and examples/ resolves: the file or directory exists, and
  * an #anchor names a heading of the page it points to.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ function markdownFiles(dir: string): string[] {
 }
 
 describe('links in the documentation', () => {
-  const files = ['README.md', ...markdownFiles('docs'), ...markdownFiles('examples')];
+  const files = ['README.md', 'library/README.md', ...markdownFiles('docs'), ...markdownFiles('examples')];
 
   test('covers the README, every docs page and every example README', () => {
     expect(files).toEqual(expect.arrayContaining(['README.md', 'docs/configuration.md', 'docs/configuration-reference.md', 'docs/operations.md', 'examples/minimal-dev/README.md']));

@@ -3,7 +3,7 @@
  * `npm run synth` uses (loadConfig, the file ENTRA_AUDIT_CONFIG names), synthesized, and checked for
  * the resources that make it the example it claims to be.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { loadConfig, parseConfig, StackPlan } from '../../stacks/config';
@@ -36,10 +36,19 @@ const settings = (json: SynthJson) => resources(json, 'azurerm_monitor_aad_diagn
 const categoriesOf = (json: SynthJson) => settings(json).flatMap((s) => s.enabled_log.map((l) => l.category)).sort();
 const ruleNames = (json: SynthJson) => resources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2').map((r) => r.name as string).sort();
 
+/** The example that is a cdktf app using the packed library rather than a configuration (test/library/pack-install.test.ts synthesizes it). */
+const APP_EXAMPLE = 'own-cdktf-app';
+/** The configuration examples. */
+const configExamples = () => readdirSync(EXAMPLES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== APP_EXAMPLE).map((d) => d.name).sort();
+
 describe('examples/', () => {
-  test('holds the four documented examples, each with a configuration and a README', () => {
-    const dirs = readdirSync(EXAMPLES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  test('holds the four documented configuration examples, each with a configuration and a README, and the app example', () => {
+    const dirs = configExamples();
     expect(dirs).toEqual(['minimal-dev', 'mssp-many-tenants', 'siem-event-hub', 'single-tenant-complete']);
+    // (npm install and cdktf synth in it, as its README says, add node_modules/, package-lock.json and cdktf.out/, all ignored by git.)
+    expect(readdirSync(join(EXAMPLES_DIR, APP_EXAMPLE))).toEqual(expect.arrayContaining(['README.md', 'cdktf.json', 'main.ts', 'package.json', 'tsconfig.json']));
+    expect(existsSync(join(EXAMPLES_DIR, APP_EXAMPLE, 'environments.yaml'))).toBe(false);
+    expect(readFileSync(join(EXAMPLES_DIR, APP_EXAMPLE, 'README.md'), 'utf8')).toMatch(/^# .+\n\n.*Start from this example when/s);
     for (const dir of dirs) {
       const yaml = readFileSync(join(EXAMPLES_DIR, dir, 'environments.yaml'), 'utf8');
       expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=../../stacks/environments.schema.json');
@@ -49,7 +58,7 @@ describe('examples/', () => {
   });
 
   test('every production environment of every example keeps its state in the azurerm backend', () => {
-    for (const dir of readdirSync(EXAMPLES_DIR)) {
+    for (const dir of configExamples()) {
       for (const plan of loadConfig(join(EXAMPLES_DIR, dir, 'environments.yaml')).filter((p) => p.production)) {
         expect({ stack: `${dir}/${plan.id}`, backend: plan.backend.type }).toEqual({ stack: `${dir}/${plan.id}`, backend: 'azurerm' });
       }
