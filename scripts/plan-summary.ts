@@ -92,7 +92,7 @@ export function main(argv: readonly string[], context: CommandContext = PROCESS_
     emit(format === 'text' ? result.text : result.markdown, single(args, '--out'), context);
     return args.flags.has('--fail-on-risk') && result.findings.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (error) {
-    return exitCodeForError('plan-summary', error, HELP, PlanFormatError);
+    return exitCodeForError('plan-summary', error, HELP, PlanFormatError, context);
   }
 }
 

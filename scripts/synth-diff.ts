@@ -123,7 +123,7 @@ export function main(argv: readonly string[], context: CommandContext = PROCESS_
     emit(format === 'text' ? result.text : result.markdown, single(args, '--out'), context);
     return args.flags.has('--fail-on-risk') && result.findings.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (error) {
-    return exitCodeForError('synth-diff', error, HELP, SynthFormatError);
+    return exitCodeForError('synth-diff', error, HELP, SynthFormatError, context);
   }
 }
 

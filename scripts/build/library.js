@@ -5,7 +5,9 @@
  *   npm run pack:lib [-- --pack-destination DIR]   build, then `npm pack` in library/ (default DIR: library/)
  *
  * The build runs TypeScript's own `tsc -p library/tsconfig.json` (type-checks, writes CommonJS and
- * .d.ts files: declarations need the whole program, which `tsc` builds), then copies the data files
+ * .d.ts files: declarations need the whole program, which `tsc` builds) with TypeScript 7's native
+ * compiler (the devDependency `typescript-7`: 0.6 s instead of 3.5 s with TypeScript 5.9; the output
+ * differs only in the quotes of string literal types in the declarations), then copies the data files
  * the constructs read relative to themselves (every `.kql` and `.json` under constructs/: the
  * detection queries, the table schemas) to the same place under library/dist/, and checks that every
  * file library/package.json points at (`main`, `types`, `exports`, `typesVersions`) exists.
@@ -115,7 +117,7 @@ function removePreviousOutput(libraryDir, outDir) {
 function compile(root, config) {
   let tsc;
   try {
-    tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+    tsc = require.resolve('typescript-7/bin/tsc', { paths: [root] });
   } catch (e) {
     throw new LibraryBuildError(`cannot find TypeScript (${e.message.split('\n')[0]}); run npm ci, which installs it (a devDependency)`);
   }

@@ -112,7 +112,7 @@ describe('without the configuration files', () => {
   });
 
   it('reports no risk, no change and no stack section for an unchanged configuration', () => {
-    const same = runScript(SCRIPT, [base.out, base.out, '--fail-on-risk']);
+    const same = inProcess([base.out, base.out, '--fail-on-risk']);
     expect(same.status).toBe(0);
     expect(same.stdout).toContain('3 stack(s) compared: 0 with changes. Unchanged, so not shown: contoso-dev, contoso-prod, fabrikam-prod.');
     expect(same.stdout).toContain('**Next step:** no risk and no change: nothing to review.');
@@ -201,7 +201,7 @@ describe('with --base-config and --head-config', () => {
     const [workspace] = Object.keys(tf.resource.azurerm_log_analytics_workspace);
     tf.resource.azurerm_log_analytics_workspace[workspace].retention_in_days = 30;
     writeFileSync(file, JSON.stringify(tf));
-    const diff = runScript(SCRIPT, [base.out, tampered, '--base-config', base.config, '--head-config', head365.config]);
+    const diff = inProcess([base.out, tampered, '--base-config', base.config, '--head-config', head365.config]);
     expect(diff.status).toBe(0);
     const md = diff.stdout;
     expect(md).toContain('#### Not explained by a configuration setting (code, defaults or provider versions)\n\n- 🟠 **high** · AR8 WorkspaceRetentionReduced · <code>contoso-prod</code> <code>LogAnalytics</code>: workspace retention reduced from 90 to 30 days');
@@ -211,15 +211,15 @@ describe('with --base-config and --head-config', () => {
   });
 
   it('refuses one configuration without the other, and a head configuration that is not valid', () => {
-    const one = runScript(SCRIPT, [base.out, head365.out, '--head-config', head365.config]);
+    const one = inProcess([base.out, head365.out, '--head-config', head365.config]);
     expect(one.status).toBe(2);
     expect(one.stderr).toContain('synth-diff: --base-config and --head-config go together; only --head-config was given');
     const invalid = join(work, 'invalid.yaml');
     writeFileSync(invalid, replaced(example, 'location: westeurope', 'location: West Europe'));
-    const bad = runScript(SCRIPT, [base.out, head365.out, '--base-config', base.config, '--head-config', invalid]);
+    const bad = inProcess([base.out, head365.out, '--base-config', base.config, '--head-config', invalid]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^synth-diff: --head-config .*invalid\.yaml: \d+ problem\(s\) in the configuration:\n {2}- .*location/);
-    const missing = runScript(SCRIPT, [base.out, head365.out, '--base-config', join(work, 'nope.yaml'), '--head-config', head365.config]);
+    const missing = inProcess([base.out, head365.out, '--base-config', join(work, 'nope.yaml'), '--head-config', head365.config]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^synth-diff: --base-config .*nope\.yaml: 1 problem\(s\) in the configuration:\n {2}- cannot read the file: .*ENOENT/);
   });
@@ -227,7 +227,7 @@ describe('with --base-config and --head-config', () => {
   it('relates nothing, and says why once, when the base configuration is not valid for this version', () => {
     const old = join(work, 'old.yaml');
     writeFileSync(old, replaced(example, 'displayName: Contoso Ltd', 'displayName: Contoso Ltd\n    legacySetting: true'));
-    const diff = runScript(SCRIPT, [base.out, headWeakened.out, '--base-config', old, '--head-config', headWeakened.config]);
+    const diff = inProcess([base.out, headWeakened.out, '--base-config', old, '--head-config', headWeakened.config]);
     expect(diff.status).toBe(0);
     const note = /> The base configuration .*old\.yaml is not valid for this version of the toolkit \(1 problem\(s\), first: .*legacySetting.*\), so changes are not related to settings\./g;
     // One cause, one message: at the top, not once per changed stack.

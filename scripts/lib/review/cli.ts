@@ -152,13 +152,13 @@ export function emit(text: string, out: string | undefined, context: CommandCont
  * with the help text, unreadable input and unwritable output with their one-line message, anything
  * else with its stack. Never EXIT_RISK, so that a crash cannot look like "risks found".
  */
-export function exitCodeForError(tool: string, error: unknown, help: string, inputError: new (...args: never[]) => Error): number {
+export function exitCodeForError(tool: string, error: unknown, help: string, inputError: new (...args: never[]) => Error, context: CommandContext = PROCESS_CONTEXT): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`${tool}: ${error.message}\n\n${help}`);
+    context.stderr(`${tool}: ${error.message}\n\n${help}`);
   } else if (error instanceof inputError || error instanceof InputError || error instanceof OutputError) {
-    process.stderr.write(`${tool}: ${error.message}\n`);
+    context.stderr(`${tool}: ${error.message}\n`);
   } else {
-    process.stderr.write(`${tool}: could not process the input: ${(error as Error).stack ?? String(error)}\n`);
+    context.stderr(`${tool}: could not process the input: ${(error as Error).stack ?? String(error)}\n`);
   }
   return EXIT_USAGE;
 }
