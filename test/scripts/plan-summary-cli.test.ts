@@ -1,12 +1,14 @@
 /**
- * plan-summary end to end as a child process (`npm run plan:summary`, compiled):
- * exit codes, --out, masking and the comment size limit.
+ * plan-summary: exit codes, --out, masking and the comment size limit. The first case end to end as
+ * a child process (`npm run plan:summary`, compiled); the others through the same command in this
+ * process (test/support/run-command.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GITHUB_COMMENT_LIMIT } from '../../scripts/lib/review/markdown';
 import { summarisePlans } from '../../scripts/lib/review/summarise';
+import { runCommand } from '../support/run-command';
 import { runScript } from '../support/run-script';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plans');
@@ -50,13 +52,13 @@ describe('plan-summary command', () => {
   });
 
   it('exits 1 with --fail-on-risk when the Audit risk section is not empty, 0 when it is', () => {
-    expect(runScript(SCRIPT, [fixture('example-prod.json'), '--fail-on-risk']).status).toBe(1);
-    expect(runScript(SCRIPT, [fixture('harmless.json'), '--fail-on-risk']).status).toBe(0);
+    expect(runCommand(SCRIPT, [fixture('example-prod.json'), '--fail-on-risk']).status).toBe(1);
+    expect(runCommand(SCRIPT, [fixture('harmless.json'), '--fail-on-risk']).status).toBe(0);
   });
 
   it('writes one section per plan file with its own marker to --out', () => {
     const out = join(dir, 'summary.md');
-    const result = runScript(SCRIPT, [fixture('harmless.json'), fixture('example-prod.json'), '--stack', 'contoso-dev', '--stack', 'contoso-prod', '--out', out]);
+    const result = runCommand(SCRIPT, [fixture('harmless.json'), fixture('example-prod.json'), '--stack', 'contoso-dev', '--stack', 'contoso-prod', '--out', out]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
     const text = readFileSync(out, 'utf8');
@@ -65,7 +67,7 @@ describe('plan-summary command', () => {
   });
 
   it('refuses a plan whose format_version has an unknown major version, with exit 2 and a clear message', () => {
-    const result = runScript(SCRIPT, [fixture('format-version-2.json')]);
+    const result = runCommand(SCRIPT, [fixture('format-version-2.json')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('format_version 2.0 is not supported: this tool reads format 1.x');
     expect(result.stdout).toBe('');
@@ -76,28 +78,28 @@ describe('plan-summary command', () => {
     writeFileSync(invalid, '{"format_version": "1.2",');
     const state = join(dir, 'state.json');
     writeFileSync(state, JSON.stringify({ format_version: '1.0', values: { root_module: {} } }));
-    const missing = runScript(SCRIPT, [join(dir, 'nope.json')]);
+    const missing = runCommand(SCRIPT, [join(dir, 'nope.json')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(`plan-summary: ${join(dir, 'nope.json')}: cannot be read: no such file (ENOENT)\n`);
-    const bad = runScript(SCRIPT, [invalid]);
+    const bad = runCommand(SCRIPT, [invalid]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('not valid JSON');
-    const st = runScript(SCRIPT, [state]);
+    const st = runCommand(SCRIPT, [state]);
     expect(st.status).toBe(2);
     expect(st.stderr).toContain('this is a state, not a plan');
   });
 
   it('exits 2 on usage errors and prints help with --help', () => {
-    const none = runScript(SCRIPT, []);
+    const none = runCommand(SCRIPT, []);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('no plan file given');
-    const mismatch = runScript(SCRIPT, [fixture('harmless.json'), fixture('example-prod.json'), '--stack', 'only-one']);
+    const mismatch = runCommand(SCRIPT, [fixture('harmless.json'), fixture('example-prod.json'), '--stack', 'only-one']);
     expect(mismatch.status).toBe(2);
     expect(mismatch.stderr).toContain('--stack must be given once per plan file');
-    const unknown = runScript(SCRIPT, [fixture('harmless.json'), '--bogus']);
+    const unknown = runCommand(SCRIPT, [fixture('harmless.json'), '--bogus']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown option --bogus');
-    const help = runScript(SCRIPT, ['--help']);
+    const help = runCommand(SCRIPT, ['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--fail-on-risk');
     expect(help.stdout).toContain('Exit codes');
@@ -110,7 +112,7 @@ describe('masking', () => {
   it('never prints a sensitive value (resource attributes, sensitive variables, sensitive outputs)', () => {
     const raw = readFileSync(fixture('sensitive-values.json'), 'utf8');
     for (const secret of SECRETS) expect(raw).toContain(secret); // the fixture really holds them in clear text
-    const result = runScript(SCRIPT, [fixture('sensitive-values.json'), '--stack', 'contoso-prod']);
+    const result = runCommand(SCRIPT, [fixture('sensitive-values.json'), '--stack', 'contoso-prod']);
     expect(result.status).toBe(0);
     for (const secret of SECRETS) {
       expect(result.stdout).not.toContain(secret);
@@ -131,7 +133,7 @@ describe('size', () => {
   it('keeps a plan with thousands of changes under 65,536 characters and says what it trimmed and where the full plan is', () => {
     const file = join(dir, 'big.json');
     writeFileSync(file, bigPlan(4000, 'update'));
-    const result = runScript(SCRIPT, [file, '--stack', 'big', '--full-plan-url', 'https://github.com/contoso/entra-audit/actions/runs/42']);
+    const result = runCommand(SCRIPT, [file, '--stack', 'big', '--full-plan-url', 'https://github.com/contoso/entra-audit/actions/runs/42']);
     expect(result.status).toBe(0);
     expect(result.stdout.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
     expect(result.stdout).toContain('**0 to create, 4000 to update, 0 to replace, 0 to delete.**');

@@ -1,7 +1,9 @@
 /**
  * Regression tests for issue 9, as far as it concerns plan-summary and synth-diff: masking never
  * silences the Audit-risk gate, Terraform's `forget` action, a safe `--full-plan-url`, and bounded,
- * regular-file input and clean `--out` errors. Each test is named after what it protects.
+ * regular-file input and clean `--out` errors. Each test is named after what it protects. The
+ * commands run in this process (test/support/run-command.ts), but for the FIFO cases, which need a
+ * process that can be killed if it blocks.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { MIN_SECRET_TEXT_LENGTH, WITHHELD_MESSAGE } from '../../scripts/lib/revi
 import { MAX_PLAN_DEPTH } from '../../scripts/lib/review/plan-json';
 import { summarisePlans } from '../../scripts/lib/review/summarise';
 import { MAX_STACK_FILE_BYTES, MAX_SYNTH_DEPTH, MAX_SYNTH_TOTAL_BYTES } from '../../scripts/lib/review/synth-output';
+import { runCommand } from '../support/run-command';
 import { runScript } from '../support/run-script';
 
 const PLAN_SUMMARY = 'scripts/plan-summary.ts';
@@ -63,7 +66,7 @@ const sensitiveThirty = {
 describe('masking never silences the Audit-risk gate', () => {
   it('reports a retention cut from 90 to 30 days although a sensitive variable is "30", and --fail-on-risk exits 1', () => {
     const file = write(plan([retentionCut()], sensitiveThirty));
-    const result = runScript(PLAN_SUMMARY, [file, '--stack', 'prod', '--fail-on-risk']);
+    const result = runCommand(PLAN_SUMMARY, [file, '--stack', 'prod', '--fail-on-risk']);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('### ⚠️ Audit risk (1)');
     expect(result.stdout).toContain(`AR8 WorkspaceRetentionReduced · <code>azurerm_log_analytics_workspace.audit</code>: ${WITHHELD_MESSAGE}`);
@@ -92,7 +95,7 @@ describe('masking never silences the Audit-risk gate', () => {
       writeFileSync(join(root, 'stacks', 'dev', 'cdk.tf.json'), JSON.stringify(tf));
       return root;
     };
-    const result = runScript(SYNTH_DIFF, [tree(90), tree(30), '--fail-on-risk']);
+    const result = runCommand(SYNTH_DIFF, [tree(90), tree(30), '--fail-on-risk']);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`AR8 WorkspaceRetentionReduced · <code>dev</code> <code>azurerm_log_analytics_workspace.audit</code>: ${WITHHELD_MESSAGE}`);
   });
@@ -102,7 +105,7 @@ describe('plan-summary: the forget action (removed blocks with destroy = false, 
   const kept = resourceChange('azurerm_log_analytics_workspace.old', ['forget'], workspace(90), null);
 
   it('accepts forget, counts it and says the resource is kept but no longer managed', () => {
-    const result = runScript(PLAN_SUMMARY, [write(plan([kept])), '--stack', 'prod']);
+    const result = runCommand(PLAN_SUMMARY, [write(plan([kept])), '--stack', 'prod']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('**0 to create, 0 to update, 0 to replace, 0 to delete, 1 to forget.**');
@@ -120,7 +123,7 @@ describe('plan-summary: the forget action (removed blocks with destroy = false, 
 
   it('refuses an action list Terraform does not write instead of skipping the change', () => {
     const odd = resourceChange('azurerm_log_analytics_workspace.audit', ['delete', 'forget'], workspace(90), null);
-    const result = runScript(PLAN_SUMMARY, [write(plan([odd]), 'odd-actions.json')]);
+    const result = runCommand(PLAN_SUMMARY, [write(plan([odd]), 'odd-actions.json')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^plan-summary: .*odd-actions\.json: resource_changes\[0\] \(azurerm_log_analytics_workspace\.audit\) has unknown actions \["delete","forget"\]; expected one of .*\[forget\], \[create,forget\], \[forget,create\]\n$/);
   });
@@ -138,7 +141,7 @@ describe('plan-summary: --full-plan-url', () => {
     ['a relative URL', '/relative/path', 'is not an absolute URL; expected https://…'],
     ['a URL over the length limit', `https://ci.example/${'a'.repeat(MAX_LINK_URL_CHARS)}`, `is ${MAX_LINK_URL_CHARS + 19} characters long; at most ${MAX_LINK_URL_CHARS} are accepted`],
   ])('refuses %s with exit 2', (_what, url, problem) => {
-    const result = runScript(PLAN_SUMMARY, [harmless(), '--full-plan-url', url]);
+    const result = runCommand(PLAN_SUMMARY, [harmless(), '--full-plan-url', url]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^plan-summary: --full-plan-url ${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; got "`));
@@ -175,14 +178,14 @@ describe('plan-summary: input bounds', () => {
 
   it('reads a plan saved as UTF-8 with a byte-order mark', () => {
     const file = write(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(plan([retentionCut()]))]));
-    const result = runScript(PLAN_SUMMARY, [file, '--stack', 'bom']);
+    const result = runCommand(PLAN_SUMMARY, [file, '--stack', 'bom']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('workspace retention reduced from 90 to 30 days');
   });
 
   it('refuses a plan saved as UTF-16 and says how to save it as UTF-8', () => {
     const file = write(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(plan([retentionCut()]), 'utf16le')]), 'utf16.json');
-    const result = runScript(PLAN_SUMMARY, [file]);
+    const result = runCommand(PLAN_SUMMARY, [file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       `plan-summary: ${file}: is UTF-16 text (byte-order mark FF FE, little-endian); save it as UTF-8 (Windows PowerShell 5.1 writes UTF-16 with \`>\`: use \`| Out-File -Encoding utf8\` or PowerShell 7)\n`,
@@ -192,7 +195,7 @@ describe('plan-summary: input bounds', () => {
   it('refuses a plan over 32 MiB from its size, naming the limit', () => {
     const file = write('', 'huge.json');
     truncateSync(file, 33 * 1024 * 1024);
-    const result = runScript(PLAN_SUMMARY, [file]);
+    const result = runCommand(PLAN_SUMMARY, [file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`plan-summary: ${file}: is 34,603,008 bytes, over the limit of 32 MiB for this input; check that it is the file you meant\n`);
   });
@@ -203,7 +206,7 @@ describe('plan-summary: input bounds', () => {
       truncateSync(file, 30 * 1024 * 1024);
       return file;
     });
-    const result = runScript(PLAN_SUMMARY, [...files, '--stack', 'a', '--stack', 'b', '--stack', 'c']);
+    const result = runCommand(PLAN_SUMMARY, [...files, '--stack', 'a', '--stack', 'b', '--stack', 'c']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`plan-summary: ${files[2]}: the plan files read so far add up to more than 64 MiB, the limit for one run; summarise fewer plans per run\n`);
   });
@@ -211,14 +214,14 @@ describe('plan-summary: input bounds', () => {
   it('gives a clean error for a plan nested 100,000 levels deep, not a stack overflow', () => {
     const deep = `{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["update"],"before":{},"after":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}]}`;
     const file = write(deep, 'deep-plan.json');
-    const result = runScript(PLAN_SUMMARY, [file]);
+    const result = runCommand(PLAN_SUMMARY, [file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`plan-summary: ${file}: nests arrays and objects more than 256 levels deep, the most this tool reads; expected the output of \`terraform show -json <planfile>\`\n`);
   });
 
   it('refuses malformed sections that secrets are read from, instead of crashing or skipping them', () => {
     const file = write(plan([], { variables: { pin: null } }), 'bad-variables.json');
-    const result = runScript(PLAN_SUMMARY, [file]);
+    const result = runCommand(PLAN_SUMMARY, [file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`plan-summary: ${file}: "variables" entry "pin" must be an object, got null\n`);
   });
@@ -233,7 +236,7 @@ describe('--out failures give one line and exit 2', () => {
 
   it.each(cases)('plan-summary: %s', (_what, outOf, message) => {
     const out = outOf(dir);
-    const result = runScript(PLAN_SUMMARY, [write(plan([retentionCut()])), '--out', out]);
+    const result = runCommand(PLAN_SUMMARY, [write(plan([retentionCut()])), '--out', out]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`plan-summary: ${message(out, dir)}\n`);
@@ -243,7 +246,7 @@ describe('--out failures give one line and exit 2', () => {
     const empty = join(dir, 'empty-out');
     mkdirSync(empty, { recursive: true });
     const out = outOf(dir);
-    const result = runScript(SYNTH_DIFF, [empty, empty, '--out', out]);
+    const result = runCommand(SYNTH_DIFF, [empty, empty, '--out', out]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`synth-diff: ${message(out, dir)}\n`);
   });
@@ -272,7 +275,7 @@ describe('synth-diff: input bounds', () => {
   it('gives a clean error for a cdk.tf.json nested 100,000 levels deep, not a stack overflow', () => {
     const { root, file } = tree('synth-deep');
     writeFileSync(file, `{"resource":{"a":{"b":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}}`);
-    const result = runScript(SYNTH_DIFF, [empty, root]);
+    const result = runCommand(SYNTH_DIFF, [empty, root]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`synth-diff: ${file}: nests arrays and objects more than 256 levels deep, the most this tool reads; expected Terraform JSON written by \`cdktf synth\`\n`);
   });
@@ -281,7 +284,7 @@ describe('synth-diff: input bounds', () => {
     const { root, file } = tree('synth-huge');
     writeFileSync(file, '');
     truncateSync(file, 17 * 1024 * 1024);
-    const result = runScript(SYNTH_DIFF, [empty, root]);
+    const result = runCommand(SYNTH_DIFF, [empty, root]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`synth-diff: ${file}: is 17,825,792 bytes, over the limit of 16 MiB for this input; check that it is the file you meant\n`);
   });
@@ -290,7 +293,7 @@ describe('synth-diff: input bounds', () => {
     const root = join(dir, 'synth-stacks-file');
     mkdirSync(root);
     writeFileSync(join(root, 'stacks'), 'not a folder');
-    const result = runScript(SYNTH_DIFF, [empty, root]);
+    const result = runCommand(SYNTH_DIFF, [empty, root]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`synth-diff: ${join(root, 'stacks')}: is not a directory; expected a synthesized cdktf output containing stacks/<stack>/cdk.tf.json\n`);
   });
@@ -298,20 +301,20 @@ describe('synth-diff: input bounds', () => {
   it('refuses a malformed variable section instead of crashing', () => {
     const { root, file } = tree('synth-bad-variable');
     writeFileSync(file, JSON.stringify({ variable: { pin: 'not an object' } }));
-    const result = runScript(SYNTH_DIFF, [empty, root]);
+    const result = runCommand(SYNTH_DIFF, [empty, root]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`synth-diff: ${file}: variable.pin must be an object\n`);
   });
 
   it('refuses a non-https --full-plan-url', () => {
-    const result = runScript(SYNTH_DIFF, [empty, empty, '--full-plan-url', 'http://ci.example/run/1']);
+    const result = runCommand(SYNTH_DIFF, [empty, empty, '--full-plan-url', 'http://ci.example/run/1']);
     expect(result.status).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe('synth-diff: --full-plan-url must be an https:// URL; got "http://ci.example/run/1"');
   });
 
   it('writes --out and reads the written file back', () => {
     const out = join(dir, 'synth-out.md');
-    const result = runScript(SYNTH_DIFF, [empty, empty, '--out', out]);
+    const result = runCommand(SYNTH_DIFF, [empty, empty, '--out', out]);
     expect(result.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!-- entra-audit-synth-diff -->/);
   });
