@@ -117,7 +117,8 @@ function removePreviousOutput(libraryDir, outDir) {
 function compile(root, config) {
   let tsc;
   try {
-    tsc = require.resolve('typescript-7/bin/tsc', { paths: [root] });
+    // typescript-7's exports map offers no ./bin/tsc: found from its package.json.
+    tsc = path.join(path.dirname(require.resolve('typescript-7/package.json', { paths: [root] })), 'bin', 'tsc');
   } catch (e) {
     throw new LibraryBuildError(`cannot find TypeScript (${e.message.split('\n')[0]}); run npm ci, which installs it (a devDependency)`);
   }
