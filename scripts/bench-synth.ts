@@ -117,13 +117,24 @@ function machine(): string {
   return `${c.length} × ${c[0]?.model.trim() ?? 'unknown CPU'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`;
 }
 
-function main(argv: readonly string[]): number {
+/** Lets pending signals reach their listeners between measurements. */
+function turn(): Promise<void> {
+  return new Promise((done) => setImmediate(done));
+}
+
+const USAGE = 'usage: npm run bench -- [--sizes 3,50,200,500] [--runs 3] [--barrel-sizes 3,200] [--json] [--npm-test] [--typecheck] [--timeout <s>]';
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n\nTimes the app command, a bare cdktf app with the same resources (the floor) and a barrel-import baseline on\ngenerated estates, then prints ratios, marginal ms per stack and the budgets (docs/decisions.md, "The benchmark").\n`);
+    return 0;
+  }
   let options: Options;
   try {
     options = parseOptions(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`bench: ${e.message}\nusage: npm run bench -- [--sizes 3,50,200,500] [--runs 3] [--barrel-sizes 3,200] [--json] [--npm-test] [--typecheck] [--timeout <s>]\n`);
+    process.stderr.write(`bench: ${e.message}\n${USAGE}\n`);
     return 2;
   }
   const started = new Date();
@@ -132,12 +143,22 @@ function main(argv: readonly string[]): number {
   const example = readFileSync(join(ROOT, EXAMPLE), 'utf8');
   const work = mkdtempSync(join(tmpdir(), 'entra-bench-'));
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // Interrupted, it removes its estates before it goes: the listener runs at the next turn() after the
+  // measurement that is running (a synchronous child process, which a terminal's Ctrl-C also stops).
+  const signals = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+  const onSignal = (signal: keyof typeof signals) => {
+    rmSync(work, { recursive: true, force: true });
+    process.stderr.write(`bench: interrupted by ${signal}; its estates are removed\n`);
+    process.exit(128 + signals[signal]);
+  };
+  for (const signal of Object.keys(signals) as (keyof typeof signals)[]) process.on(signal, onSignal);
   try {
     const baseEnv = { ...process.env, CHECKPOINT_DISABLE: '1', ENTRA_AUDIT_STACKS: '' };
     // The floor's shapes: the app's own output for the example's stacks.
     const exampleIds = estateStackIds(example, 3);
     const shapeOut = join(work, 'shapes');
     timed(app.argv, ROOT, { ...baseEnv, ENTRA_AUDIT_CONFIG: EXAMPLE, CDKTF_OUTDIR: shapeOut }, options.timeoutMs, 'app (example)');
+    await turn();
     const templates = exampleIds.map((id) => readStack(shapeOut, id));
     const shapes = templates.map(stackShape);
     const floorApp = join(ROOT, 'dist', 'scripts', 'lib', 'bench', 'floor-app.js');
@@ -164,7 +185,11 @@ function main(argv: readonly string[]): number {
         const runFloor = (file: string, barrel: boolean) => timed(floorArgv(file), work, baseEnv, options.timeoutMs, `${barrel ? 'barrel' : 'floor'} (${size} stacks)`);
         // Warm-up, then check that the floor declares what the app does.
         runApp();
-        for (const i of inputs) runFloor(i.file, i.barrel);
+        await turn();
+        for (const i of inputs) {
+          runFloor(i.file, i.barrel);
+          await turn();
+        }
         let resources = 0;
         ids.forEach((id, n) => {
           const counts = elementCounts(readStack(appOut, id));
@@ -180,7 +205,11 @@ function main(argv: readonly string[]): number {
         const samples = { app: [] as Sample[], floor: [] as Sample[], barrel: [] as Sample[] };
         for (let r = 0; r < options.runs; r++) {
           samples.app.push(runApp());
-          for (const i of inputs) (i.barrel ? samples.barrel : samples.floor).push(runFloor(i.file, i.barrel));
+          await turn();
+          for (const i of inputs) {
+            (i.barrel ? samples.barrel : samples.floor).push(runFloor(i.file, i.barrel));
+            await turn();
+          }
         }
         sizes.push({ stacks: size, resources, app: summarise(samples.app), floor: summarise(samples.floor), barrel: samples.barrel.length > 0 ? summarise(samples.barrel) : undefined });
       } catch (e) {
@@ -223,8 +252,11 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     return 1;
   } finally {
+    for (const signal of Object.keys(signals) as (keyof typeof signals)[]) process.off(signal, onSignal);
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

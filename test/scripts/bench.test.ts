@@ -1,5 +1,6 @@
 /** The synth benchmark's parts: estates, the floor app and its shapes, the figures and budgets. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
@@ -10,7 +11,7 @@ import { camel, elementCounts, stackShape } from '../../scripts/lib/bench/floor-
 import { budgets, markdown, marginal, median, SizeResult, summarise } from '../../scripts/lib/bench/report';
 import { parseConfig } from '../../stacks/config';
 import { EntraAuditStack } from '../../stacks/entra-audit-stack';
-import { REPO_ROOT, runScript } from '../support/run-script';
+import { nodeArgs, REPO_ROOT, runScript } from '../support/run-script';
 
 const EXAMPLE = readFileSync(join(REPO_ROOT, 'stacks', 'environments.yaml'), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'entra-bench-test-'));
@@ -166,6 +167,37 @@ describe('figures and budgets', () => {
     expect(text).toContain('| `npm test` | 55.0 s |');
     expect(text).toContain('| 200 stacks: app / floor | ≤ 1.3× | 1.15× | yes |');
   });
+});
+
+test('npm run bench, interrupted, removes its estates and exits 128 + the signal', async () => {
+  const tmp = join(work, 'interrupted-tmp');
+  mkdirSync(tmp);
+  const child = spawn(process.execPath, nodeArgs('scripts/bench-synth.ts', ['--sizes', '3', '--runs', '1']), {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TMPDIR: tmp, CHECKPOINT_DISABLE: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (b) => (stderr += b));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  // Wait (bounded) for its estate folder, then interrupt it. (Node's compile cache also lives in TMPDIR.)
+  const estates = () => readdirSync(tmp).filter((name) => name.startsWith('entra-bench-'));
+  for (let i = 0; i < 200 && estates().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(estates()).toHaveLength(1);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await exited;
+  clearTimeout(timer);
+  expect(code).toBe(143);
+  expect(stderr).toContain('bench: interrupted by SIGTERM; its estates are removed');
+  expect(estates()).toEqual([]);
+}, 90_000);
+
+test('npm run bench -- --help prints the usage and exits 0 without measuring', () => {
+  const help = runScript('scripts/bench-synth.ts', ['--help']);
+  expect(help.status).toBe(0);
+  expect(help.stdout).toMatch(/^usage: npm run bench -- \[--sizes 3,50,200,500\]/);
+  expect(help.stderr).toBe('');
 });
 
 test('npm run bench refuses an unknown argument or a bad size (exit 2) before measuring anything', () => {
