@@ -108,7 +108,7 @@ export async function synth(options: SynthOptions): Promise<number> {
     for (const name of result.orphaned) {
       options.stderr(
         `Warning: ${shown}/stacks/${name} belongs to no configured stack any more. Its cdk.tf.json was removed; its Terraform working files were kept. ` +
-          `If its resources should go, destroy them first (restore the environment, then cdktf destroy ${name}), then delete the folder.\n`,
+          `If its resources should go, destroy them first (restore the environment, then npm run cdktf -- destroy ${name}, or terraform destroy in its folder), then delete the folder.\n`,
       );
     }
     return 0;

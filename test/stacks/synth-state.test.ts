@@ -140,7 +140,7 @@ describe('state and working files survive synth', () => {
     const run = await synth();
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('cdktf.out/stacks/contoso-test belongs to no configured stack any more');
-    expect(run.stderr).toContain('cdktf destroy contoso-test');
+    expect(run.stderr).toContain('then npm run cdktf -- destroy contoso-test, or terraform destroy in its folder), then delete the folder');
     expect(existsSync(join(dir, 'cdktf.out', 'stacks', 'contoso-test', 'cdk.tf.json'))).toBe(false);
     expectIntact(files);
     const manifest = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'manifest.json'), 'utf8'));
