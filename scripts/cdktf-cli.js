@@ -24,6 +24,8 @@
  */
 'use strict';
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const { constants } = require('node:os');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
@@ -35,7 +37,6 @@ const PTY_PACKAGE = '@cdktf/node-pty-prebuilt-multiarch';
  * build in `build/Release` or `build/Debug`. Returns the file found, or undefined.
  */
 function ptyBinary({ pkgDir, abi, platform, arch, musl }) {
-  const fs = require('node:fs');
   const name = `node.abi${abi}${musl ? '.musl' : ''}.node`;
   const candidates = [join(pkgDir, 'prebuilds', `${platform}-${arch}`, name), join(pkgDir, 'build', 'Release', 'pty.node'), join(pkgDir, 'build', 'Debug', 'pty.node')];
   return candidates.find((file) => fs.existsSync(file));
@@ -49,7 +50,7 @@ function ptyAvailable(root = ROOT) {
   } catch {
     return { ok: false, why: `${PTY_PACKAGE} is not installed (run npm ci)` };
   }
-  const musl = process.platform === 'linux' && require('node:fs').existsSync('/etc/alpine-release');
+  const musl = process.platform === 'linux' && fs.existsSync('/etc/alpine-release');
   const found = ptyBinary({ pkgDir, abi: process.versions.modules, platform: process.platform, arch: process.arch, musl });
   if (found) return { ok: true };
   return { ok: false, why: `${PTY_PACKAGE} has no binary for Node ${process.version} (ABI ${process.versions.modules}) on ${process.platform}-${process.arch}: its prebuilt binaries stop at Node 22 (ABI 127)` };
@@ -97,7 +98,7 @@ function main(args) {
       process.stderr.write(`cdktf: could not start the cdktf CLI: ${e.message}\n`);
       done(1);
     });
-    child.on('exit', (code, signal) => done(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 0) : 1)));
+    child.on('exit', (code, signal) => done(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
   });
 }
 

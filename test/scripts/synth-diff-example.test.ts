@@ -6,9 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandContext } from '../../scripts/lib/review/cli';
-import { main as synthDiff } from '../../scripts/synth-diff';
 import { markdownBlockAfter } from '../support/doc-block';
+import { runCommand } from '../support/run-command';
 import { nodeArgs, REPO_ROOT, runScript } from '../support/run-script';
 
 const SCRIPT = 'scripts/synth-diff.ts';
@@ -79,14 +78,8 @@ beforeAll(() => {
   headWeakened = synth('weakened', weakened);
 });
 
-/** The command in-process (the synthesizing code is loaded once per file), stdout a pipe unless said otherwise. */
-function inProcess(argv: string[], stderrIsTTY = false) {
-  let stdout = '';
-  let stderr = '';
-  const context: CommandContext = { isTTY: false, env: {}, stdout: (t) => (stdout += t), stderrIsTTY, stderr: (t) => (stderr += t) };
-  const status = synthDiff(argv, context);
-  return { status, stdout, stderr };
-}
+/** The command in-process (the synthesizing code is loaded once per file), stdout a pipe, stderr a terminal when asked. */
+const inProcess = (argv: string[], stderrIsTTY = false) => runCommand(SCRIPT, argv, { stderrIsTTY });
 
 const withConfigs = (head: { config: string; out: string }, ...more: string[]) =>
   inProcess([base.out, head.out, '--base-config', base.config, '--head-config', head.config, ...more]);

@@ -14,13 +14,22 @@ const COMMANDS: Record<string, (argv: readonly string[], context: CommandContext
   'scripts/synth-diff.ts': synthDiff,
 };
 
-/** `script` is the source path as `runScript` takes it; the environment is empty but for NO_COLOR, as runScript's is for colour. */
-export function runCommand(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): ScriptResult {
+/**
+ * `script` is the source path as `runScript` takes it. The environment is empty but for NO_COLOR (as
+ * runScript's is for colour) and `env`; stdout is a pipe, stderr a terminal only with `stderrIsTTY`.
+ */
+export function runCommand(script: string, args: readonly string[], options: { readonly env?: Readonly<Record<string, string>>; readonly stderrIsTTY?: boolean } = {}): ScriptResult {
   const command = COMMANDS[script];
   if (!command) throw new Error(`runCommand: no in-process entry for ${script}; known: ${Object.keys(COMMANDS).join(', ')}`);
   let stdout = '';
   let stderr = '';
-  const context: CommandContext = { isTTY: false, env: { NO_COLOR: '1', ...env }, stdout: (t) => (stdout += t), stderrIsTTY: false, stderr: (t) => (stderr += t) };
+  const context: CommandContext = {
+    isTTY: false,
+    env: { NO_COLOR: '1', ...options.env },
+    stdout: (t) => (stdout += t),
+    stderrIsTTY: options.stderrIsTTY ?? false,
+    stderr: (t) => (stderr += t),
+  };
   const status = command(args, context);
   return { status, stdout, stderr };
 }
